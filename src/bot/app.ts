@@ -1,0 +1,120 @@
+import type { Server } from 'node:http';
+import { App, type Authorize } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { BotDeps } from './deps.js';
+import { workerSlackClientOptions } from './deps.js';
+import { handleAppError } from './error-handler.js';
+import { FEATURES, type Feature, JobRegistry } from './features/index.js';
+import { handleHoiioCommand, SubcommandRegistry } from './hoiio-command.js';
+import { close, createHttpServer, listen, RouteTable } from './http-server.js';
+import { COMMAND } from './ids.js';
+import { type BotReceiver, createReceiver } from './receiver.js';
+import { healthRoute } from './routes/health.js';
+import { metricsRoute } from './routes/metrics.js';
+
+/** The built app: Bolt, its receiver, the registries features filled, and the (not yet listening) server. */
+export interface BotApp {
+  readonly app: App;
+  readonly receiver: BotReceiver;
+  readonly routes: RouteTable;
+  readonly subcommands: SubcommandRegistry;
+  readonly jobs: JobRegistry;
+  readonly server: Server;
+  readonly deps: BotDeps;
+}
+
+/** A started app: the URL it listens on (port 0 gives a free port) and how to stop it. */
+export interface RunningBotApp {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the Bolt app (explicit `init()`, one error handler), the receiver for HTTP or Socket Mode, the core
+ * routes (`/healthz`, `/metrics`) and every feature. Starts nothing and calls no Slack API.
+ */
+export async function createBotApp(deps: BotDeps, features: readonly Feature[] = FEATURES): Promise<BotApp> {
+  const { config, logger } = deps;
+  const receiver = createReceiver(config, logger);
+  const app = new App({
+    receiver: receiver.receiver,
+    authorize: cachedAuthorize(deps.slack, config.slackBotToken),
+    clientOptions: workerSlackClientOptions(config, logger),
+    deferInitialization: true,
+    extendedErrorHandler: true,
+  });
+  await app.init();
+  app.error(handleAppError(deps));
+
+  const routes = new RouteTable();
+  routes.mount('/healthz', healthRoute({ checkDatabase: deps.checkDatabase, logger }));
+  routes.mount('/metrics', metricsRoute(deps.metrics));
+  const subcommands = new SubcommandRegistry();
+  const jobs = new JobRegistry();
+  app.command(COMMAND.hoiio, handleHoiioCommand(deps, subcommands));
+  for (const feature of features) {
+    feature.register({ app, deps, subcommands, jobs, routes });
+    logger.debug({ feature: feature.name }, 'feature registered');
+  }
+
+  const server = createHttpServer({
+    routes,
+    logger,
+    metrics: deps.metrics,
+    slackListener: receiver.mode === 'http' ? receiver.listener : undefined,
+  });
+  return { app, receiver, routes, subcommands, jobs, server, deps };
+}
+
+/**
+ * Listens on `port`/`host` (defaults from config) and, in Socket Mode, connects to Slack. Resolves the bound URL.
+ */
+export async function startBotApp(
+  bot: BotApp,
+  { port = bot.deps.config.port, host = bot.deps.config.host }: { port?: number; host?: string } = {},
+): Promise<RunningBotApp> {
+  const url = await listen(bot.server, port, host);
+  if (bot.receiver.mode === 'socket') {
+    try {
+      await bot.app.start();
+    } catch (error) {
+      await close(bot.server);
+      throw error;
+    }
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    stop: () => {
+      stopping ??= (async () => {
+        if (bot.receiver.mode === 'socket') await bot.app.stop();
+        await close(bot.server);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * A single-workspace authorize that calls `auth.test` once, on first use (not at start-up, so the app starts while
+ * Slack is unreachable), and again only after a failure.
+ */
+function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+  let identity: Promise<{ botId?: string; botUserId?: string; teamId?: string }> | undefined;
+  return async () => {
+    if (identity === undefined) {
+      identity = client.auth.test({ token: botToken }).then((r) => ({
+        ...(r.bot_id !== undefined ? { botId: r.bot_id } : {}),
+        ...(r.user_id !== undefined ? { botUserId: r.user_id } : {}),
+        ...(r.team_id !== undefined ? { teamId: r.team_id } : {}),
+      }));
+    }
+    const pending = identity;
+    try {
+      return { botToken, ...(await pending) };
+    } catch (error) {
+      if (identity === pending) identity = undefined;
+      throw error;
+    }
+  };
+}

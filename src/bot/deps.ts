@@ -1,0 +1,47 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { toSlackLogger } from './receiver.js';
+import type { Metrics } from './routes/metrics.js';
+
+/** The current time; tests pass a clock they control. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Everything a feature may use, built once in main.ts (tests build their own). No module-level singletons.
+ * TODO(lead): `db: DatabaseHandle` (src/db/open-database.ts) and `hoiio: HoiioClient` (src/hoiio/hoiio-client.ts)
+ * join here once those modules are in the tree.
+ */
+export interface BotDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  /** Slack client for workers and job handlers: see {@link workerSlackClientOptions}. */
+  readonly slack: WebClient;
+  /** Resolves when the database answers (GET /healthz). */
+  readonly checkDatabase: () => Promise<unknown>;
+}
+
+/**
+ * Options of every WebClient we build: SLACK_API_URL, no retries of its own (the job queue owns retries, and a
+ * retrying client would hide a 429's Retry-After), rate-limited calls rejected at once, 10 s timeout.
+ */
+export function workerSlackClientOptions(config: Config, logger: Logger): WebClientOptions {
+  return {
+    slackApiUrl: config.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: toSlackLogger(logger.child({ component: 'slack-web-api' })),
+  };
+}
+
+/** The bot-token WebClient for workers. */
+export function createWorkerSlackClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.slackBotToken, workerSlackClientOptions(config, logger));
+}

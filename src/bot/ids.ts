@@ -1,0 +1,57 @@
+/**
+ * Every Slack id the app ships (command, shortcut callback ids, action ids, view callback ids) and every queue
+ * name, in one place. Never rename a shipped id: cards already posted still carry it. Shortcut callback ids must
+ * match manifest.yml.
+ */
+
+export const COMMAND = {
+  hoiio: '/hoiio',
+} as const;
+
+/** `/hoiio` subcommands in the order help lists them (design.md §3). */
+export const SUBCOMMANDS = [
+  'sms',
+  'fax',
+  'call',
+  'balance',
+  'history',
+  'route',
+  'contact',
+  'me',
+  'export',
+  'status',
+  'help',
+] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** Message shortcuts (manifest.yml `shortcuts[].callback_id`). */
+export const SHORTCUT = {
+  smsFromMessage: 'sms_message_shortcut',
+  callFromMessage: 'call_message_shortcut',
+  faxFromMessage: 'fax_message_shortcut',
+} as const;
+
+/** Modal callback ids. */
+export const VIEW = {
+  smsSend: 'sms_send_modal',
+  faxSend: 'fax_send_modal',
+  callOwnPhone: 'call_own_phone_modal',
+} as const;
+
+/** Block action ids on cards and in modals. */
+export const ACTION = {
+  contactCallBack: 'contact_call_back',
+  contactSendSms: 'contact_send_sms',
+  txnRetry: 'txn_retry',
+  txnCheckStatus: 'txn_check_status',
+} as const;
+
+/** Durable job queues. */
+export const QUEUE = {
+  smsSend: 'sms.send',
+  faxSend: 'fax.send',
+  callStart: 'call.start',
+  txnReconcile: 'txn.reconcile',
+  slackPost: 'slack.post',
+  inboundRelay: 'inbound.relay',
+} as const;

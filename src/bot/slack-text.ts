@@ -1,0 +1,40 @@
+/**
+ * Untrusted text (SMS bodies, contact names, fax text, anything a user typed) made safe for Slack mrkdwn:
+ * it can neither ping anyone nor forge a link.
+ */
+
+const BROADCAST = /([@!])(channel|here|everyone)\b/gi;
+const ZERO_WIDTH_SPACE = '\u200b';
+
+/**
+ * Escapes `&`, `<` and `>` (so `<@U123>`, `<!channel>` and `<https://evil|bank>` stay literal text) and breaks
+ * `@channel`/`@here`/`@everyone` with a zero-width space so no client or `link_names` turns them into pings.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(BROADCAST, `$1${ZERO_WIDTH_SPACE}$2`);
+}
+
+/** Escaped text shown as a block quote, line by line. */
+export function quoteMrkdwn(text: string): string {
+  return escapeMrkdwn(text)
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+}
+
+/** Escaped text inside an inline code span; backticks become a look-alike so the span cannot be closed early. */
+export function inlineCode(text: string): string {
+  const safe = escapeMrkdwn(text).replace(/`/g, 'ˋ').replace(/\n/g, ' ');
+  return `\`${safe.length > 0 ? safe : ' '}\``;
+}
+
+/** Cuts text to `max` characters (Slack limits blocks to 3000), ending with `…` when cut. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}

@@ -1,0 +1,369 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
+import { type BotDeps, createWorkerSlackClient, systemClock } from '../../src/bot/deps.js';
+import type { Feature } from '../../src/bot/features/index.js';
+import { readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
+import { createMetrics } from '../../src/bot/routes/metrics.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { eventCallback, FORM, interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
+
+const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
+const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
+const WEBHOOK_TOKEN = 'webhookTokenSecret_0123456789';
+const DB_PASSWORD = 'db-pass-Secret42';
+
+interface Harness {
+  readonly url: string;
+  readonly slack: FakeSlack;
+  readonly bot: BotApp;
+  readonly logs: string[];
+  readonly db: { up: boolean };
+  readonly running: RunningBotApp;
+  send(
+    request: Parameters<typeof sendSigned>[1],
+    options?: Partial<Parameters<typeof sendSigned>[2]>,
+  ): Promise<Response>;
+}
+
+let slack: FakeSlack;
+beforeEach(async () => {
+  slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+async function startApp(features: Feature[] = []): Promise<Harness> {
+  const config = loadConfig(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      HOIIO_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+      DATABASE_URL: `postgres://app:${DB_PASSWORD}@127.0.0.1:5432/test`,
+      LOG_LEVEL: 'debug',
+    },
+    { cwd: mkdtempSync(join(tmpdir(), 'app-core-')) },
+  );
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    secrets: config.secrets(),
+    destination: { write: (l) => logs.push(l) },
+  });
+  const db = { up: true };
+  const deps: BotDeps = {
+    config,
+    logger,
+    clock: systemClock,
+    metrics: createMetrics(),
+    slack: createWorkerSlackClient(config, logger),
+    checkDatabase: async () => {
+      if (!db.up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    },
+  };
+  const bot = await createBotApp(deps, features);
+  const running = await startBotApp(bot, { port: 0, host: '127.0.0.1' });
+  onTestFinished(() => running.stop());
+  return {
+    url: running.url,
+    slack,
+    bot,
+    logs,
+    db,
+    running,
+    send: (request, options) => sendSigned(running.url, request, { signingSecret: SIGNING_SECRET, ...options }),
+  };
+}
+
+/** A test feature: `/hoiio sms` and `/hoiio balance` that record what they got. */
+function recordingFeature(seen: string[], behaviour: 'ack' | 'throw' = 'ack'): Feature {
+  return {
+    name: 'recording',
+    register({ subcommands }) {
+      subcommands.add('sms', async ({ ack, args }) => {
+        seen.push(args);
+        if (behaviour === 'throw') {
+          throw new Error(`boom with ${BOT_TOKEN} and ${SIGNING_SECRET}`);
+        }
+        await ack({ response_type: 'ephemeral', text: `queued: ${args}` });
+      });
+      subcommands.add('balance', async ({ ack }) => {
+        seen.push('balance');
+        await ack('balance: 12.50');
+      });
+    },
+  };
+}
+
+async function ackBody(res: Response): Promise<{ response_type?: string; text?: string; blocks?: unknown[] }> {
+  expect(res.status).toBe(200);
+  return (await res.json()) as { response_type?: string; text?: string; blocks?: unknown[] };
+}
+
+function secretsIn(text: string): string[] {
+  return [BOT_TOKEN, SIGNING_SECRET, WEBHOOK_TOKEN, DB_PASSWORD].filter((s) => text.includes(s));
+}
+
+describe('/hoiio help', () => {
+  test('lists exactly the registered subcommands, each with an example, ephemerally', async () => {
+    const t = await startApp([recordingFeature([])]);
+    const body = await ackBody(await t.send(slashCommand({ text: 'help' })));
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('`/hoiio sms [number] [text]`');
+    expect(body.text).toContain('e.g. `/hoiio sms +65 9123 4567 Your parcel is ready`');
+    expect(body.text).toContain('`/hoiio balance`');
+    expect(body.text).toContain('`/hoiio help`');
+    // not registered: not advertised
+    expect(body.text).not.toContain('/hoiio fax');
+    expect(body.text).not.toContain('/hoiio call');
+    // sms is listed before balance (design order), and the blocks carry the same list
+    expect(body.text?.indexOf('/hoiio sms')).toBeLessThan(body.text?.indexOf('/hoiio balance') ?? 0);
+    expect(JSON.stringify(body.blocks)).toContain('/hoiio balance');
+    expect(JSON.stringify(body.blocks)).toContain('Sandbox mode');
+  });
+
+  test('without features it says so and lists only help', async () => {
+    const t = await startApp();
+    const body = await ackBody(await t.send(slashCommand({ text: 'help' })));
+    expect(body.text).not.toContain('/hoiio sms');
+    expect(JSON.stringify(body.blocks)).toContain('No telephony features are enabled yet.');
+  });
+
+  test('an empty command answers the help', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const body = await ackBody(await t.send(slashCommand({ text: '   ' })));
+    expect(body.text).toContain('/hoiio sms');
+    expect(body.text).not.toContain("I don't know");
+    expect(seen).toEqual([]);
+  });
+
+  test('an unknown subcommand answers the help naming it, escaped', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const body = await ackBody(await t.send(slashCommand({ text: '<!channel>frob now' })));
+    expect(body.text).toContain("I don't know `&lt;!\u200bchannel&gt;frob`");
+    expect(body.text).toContain('/hoiio balance');
+    expect(JSON.stringify(body.blocks)).not.toContain('<!channel>');
+    expect(seen).toEqual([]);
+  });
+
+  test('a registered subcommand gets the rest of the text', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const body = await ackBody(await t.send(slashCommand({ text: 'SMS  +65 9123 4567 Parcel ready' })));
+    expect(body.text).toBe('queued: +65 9123 4567 Parcel ready');
+    expect(seen).toEqual(['+65 9123 4567 Parcel ready']);
+    // auth.test once, on first use, with the bot token
+    const [auth, ...more] = t.slack.calls('auth.test');
+    expect(auth?.token).toBe(BOT_TOKEN);
+    expect(more).toEqual([]);
+    const balance = await t.send(slashCommand({ text: 'balance' }));
+    expect(await balance.text()).toBe('balance: 12.50');
+    expect(t.slack.calls('auth.test')).toHaveLength(1);
+    expect(t.slack.unexpectedCalls()).toEqual([]);
+  });
+});
+
+describe('request verification and limits', () => {
+  test('a forged signature is 401 and no listener runs', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const res = await t.send(slashCommand({ text: 'sms +6591234567 hi' }), { signature: `v0=${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('');
+    expect(seen).toEqual([]);
+    expect(t.slack.calls()).toEqual([]);
+  });
+
+  test('a body signed with another secret is 401', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const res = await t.send(slashCommand({ text: 'sms +6591234567 hi' }), { signingSecret: 'not-the-secret' });
+    expect(res.status).toBe(401);
+    expect(seen).toEqual([]);
+  });
+
+  test('a stale timestamp is 401 even when correctly signed', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
+    const res = await t.send(slashCommand({ text: 'sms +6591234567 hi' }), { timestamp: tenMinutesAgo });
+    expect(res.status).toBe(401);
+    expect(seen).toEqual([]);
+  });
+
+  test('a body over 1 MiB is 413 and nothing else happens', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const big = slashCommand({ text: `sms +6591234567 ${'x'.repeat(1024 * 1024)}` });
+    const res = await t.send(big);
+    expect(res.status).toBe(413);
+    expect(seen).toEqual([]);
+    expect(t.slack.calls()).toEqual([]);
+  });
+
+  test('a chunked body over 1 MiB (no Content-Length) is 413', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 20) controller.close();
+        else {
+          sent += 1;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const res = await fetch(new URL('/slack/events', t.url), {
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(seen).toEqual([]);
+  });
+
+  test('a body just under 1 MiB is accepted', async () => {
+    const seen: string[] = [];
+    const t = await startApp([recordingFeature(seen)]);
+    const req = slashCommand({ text: 'sms +6591234567 hi' });
+    const padded = { ...req, body: `${req.body}&pad=${'y'.repeat(1024 * 1024 - req.body.length - 5)}` };
+    expect(Buffer.byteLength(padded.body)).toBe(1024 * 1024);
+    const body = await ackBody(await t.send(padded));
+    expect(body.text).toBe('queued: +6591234567 hi');
+  });
+
+  test('url_verification answers the challenge; unhandled events are acked', async () => {
+    const t = await startApp();
+    const challenge = {
+      body: JSON.stringify({ type: 'url_verification', challenge: 'ch-123', token: 'x' }),
+      contentType: 'application/json' as const,
+    };
+    const res = await t.send(challenge);
+    expect(await res.json()).toEqual({ challenge: 'ch-123' });
+    const event = await t.send(
+      eventCallback({ type: 'app_home_opened', user: 'U0TESTUSER', tab: 'home', channel: 'D0X' }),
+    );
+    expect(event.status).toBe(200);
+  });
+});
+
+describe('errors', () => {
+  test('a failing listener is logged without secrets and the user is told via response_url', async () => {
+    const t = await startApp([recordingFeature([], 'throw')]);
+    const responseUrl = t.slack.responseUrl();
+    const res = await t.send(slashCommand({ text: 'sms +6591234567 hi', response_url: responseUrl }));
+    // the listener threw before ack: Bolt does not answer 200
+    const told = await t.slack.waitForCall('response_url');
+    expect(told.args).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Something went wrong/),
+    });
+    expect(secretsIn(JSON.stringify(told.args))).toEqual([]);
+    expect(res.status).not.toBe(200);
+    const logs = t.logs.join('');
+    expect(logs).toContain('a Slack listener failed');
+    expect(logs).toContain('boom with [REDACTED] and [REDACTED]');
+    expect(secretsIn(logs)).toEqual([]);
+  });
+
+  test('an interaction nobody handles is acked by nobody and does not crash the app', async () => {
+    const t = await startApp();
+    const res = await t.send(
+      interaction({
+        type: 'block_actions',
+        user: { id: 'U0TESTUSER' },
+        actions: [{ action_id: 'nope', type: 'button' }],
+        trigger_id: '1.2',
+      }),
+    );
+    // Bolt answers 404 when no listener acks within ~3 s
+    expect(res.status).toBe(404);
+    const health = await fetch(new URL('/healthz', t.url));
+    expect(health.status).toBe(200);
+  });
+});
+
+describe('own routes', () => {
+  test('/healthz is 200 while the database answers and 503 when it does not', async () => {
+    const t = await startApp();
+    const up = await fetch(new URL('/healthz', t.url));
+    expect(up.status).toBe(200);
+    expect(await up.json()).toEqual({ ok: true });
+    t.db.up = false;
+    const down = await fetch(new URL('/healthz', t.url));
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ ok: false });
+  });
+
+  test('/metrics serves Prometheus text from this app only', async () => {
+    const t = await startApp([recordingFeature([])]);
+    await ackBody(await t.send(slashCommand({ text: 'help' })));
+    const res = await fetch(new URL('/metrics', t.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toContain('# TYPE hoiio_slack_http_requests_total counter');
+    expect(text).toMatch(/hoiio_slack_http_requests_total\{route="\/slack\/events",method="POST",status="200"\} 1/);
+    expect(text).toContain('hoiio_slack_http_request_duration_seconds_bucket');
+  });
+
+  test('unknown paths are 404, GET /slack/events is 405, and the server keeps serving', async () => {
+    const t = await startApp();
+    expect((await fetch(new URL('/nope', t.url))).status).toBe(404);
+    expect((await fetch(new URL('/slack/install', t.url))).status).toBe(404);
+    expect((await fetch(new URL('/slack/events', t.url))).status).toBe(405);
+    expect((await fetch(new URL('/healthz', t.url))).status).toBe(200);
+  });
+
+  test('mounted routes get their prefix, a body limit helper (413) and a 500 on throw; webhook tokens are masked in logs', async () => {
+    const got: string[] = [];
+    const feature: Feature = {
+      name: 'webhooks',
+      register({ routes }) {
+        routes.mount('/hoiio', async (req, res) => {
+          const body = await readBody(req, res, WEBHOOK_BODY_LIMIT);
+          if (body === undefined) return;
+          if (req.url?.endsWith('/explode')) throw new Error('handler failed');
+          got.push(`${req.method} ${body.length}`);
+          res.writeHead(200).end('ok');
+        });
+      },
+    };
+    const t = await startApp([feature]);
+    const base = `${t.url}/hoiio/${WEBHOOK_TOKEN}`;
+    expect((await fetch(`${base}/sms`, { method: 'POST', body: 'from=1&msg=hi' })).status).toBe(200);
+    const tooBig = await fetch(`${base}/sms`, { method: 'POST', body: 'x'.repeat(WEBHOOK_BODY_LIMIT + 1) });
+    expect(tooBig.status).toBe(413);
+    const failed = await fetch(`${base}/explode`, { method: 'POST', body: '' });
+    expect(failed.status).toBe(500);
+    expect(secretsIn(await failed.text())).toEqual([]);
+    expect(got).toEqual(['POST 13']);
+    expect((await fetch(`${t.url}/hoiiox`)).status).toBe(404);
+    const logs = t.logs.join('');
+    expect(logs).toContain('/hoiio/****/sms');
+    expect(secretsIn(logs)).toEqual([]);
+  });
+
+  test('a header of hundreds of KB is accepted (the embedded sandbox takes long GET query strings)', async () => {
+    const t = await startApp();
+    const res = await fetch(new URL(`/healthz?q=${'a'.repeat(300 * 1024)}`, t.url));
+    expect(res.status).toBe(200);
+  });
+
+  test('stop() closes the listener', async () => {
+    const t = await startApp();
+    await t.running.stop();
+    await expect(fetch(new URL('/healthz', t.url))).rejects.toThrow();
+  });
+});
