@@ -70,3 +70,23 @@ export function formatBytes(bytes: number): string {
   }
   return `${bytes} bytes`;
 }
+
+/**
+ * The error for a non-2xx answer from a media host: 3xx `redirect` (never followed), 403/410
+ * `expired` (a pre-signed URL past its time: refresh it through query_status), else `http_status`.
+ */
+export function errorForStatus(status: number, describe: string): MediaFetchError | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  if (status >= 300 && status < 400) {
+    return new MediaFetchError('redirect', `Media host answered a redirect (${status}), not followed: ${describe}`, {
+      status,
+    });
+  }
+  if (status === 403 || status === 410) {
+    return new MediaFetchError('expired', `Media URL refused (${status}), probably expired: ${describe}`, { status });
+  }
+  return new MediaFetchError('http_status', `Media host answered HTTP ${status}: ${describe}`, {
+    status,
+    retryable: isRetryableStatus(status),
+  });
+}

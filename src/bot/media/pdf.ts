@@ -1,4 +1,3 @@
-import { PasswordException, PDFParse } from 'pdf-parse';
 import { isPdf } from './magic.js';
 
 export { isPdf } from './magic.js';
@@ -44,6 +43,8 @@ const TEXT_PAGES = 3;
 export async function inspectPdf(bytes: Uint8Array, options: { maxTextChars?: number } = {}): Promise<PdfSummary> {
   const maxTextChars = options.maxTextChars ?? 500;
   if (!isPdf(bytes)) throw new PdfError('not_pdf');
+  // Loaded on first use: pdf.js is large, and most processes importing media never parse a PDF.
+  const { PasswordException, PDFParse } = await import('pdf-parse');
   const parser = new PDFParse({
     data: new Uint8Array(bytes), // pdf.js may transfer (detach) the buffer it is given
     isEvalSupported: false,

@@ -1,3 +1,5 @@
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
@@ -16,4 +18,22 @@ export function isPublicAddress(address: string): boolean {
   if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
   const v6 = parsed as ipaddr.IPv6;
   return v6.match(GLOBAL_UNICAST_V6) && v6.range() === 'unicast';
+}
+
+/**
+ * Wraps a DNS lookup so that only public addresses come out of it (`all` or not); when none is
+ * left, the lookup fails with `refused()`, so the socket never connects.
+ */
+export function publicOnlyLookup(base: LookupFunction, refused: () => Error): LookupFunction {
+  return (hostname, options, callback) => {
+    base(hostname, { ...options, all: true }, (err, result, family) => {
+      if (err) return callback(err, '', 0);
+      const all = Array.isArray(result) ? result : [{ address: result, family: family ?? isIP(result) }];
+      const allowed = all.filter((entry) => isPublicAddress(entry.address));
+      const first = allowed[0];
+      if (first === undefined) return callback(refused() as NodeJS.ErrnoException, '', 0);
+      if (options.all) return callback(null, allowed);
+      return callback(null, first.address, first.family);
+    });
+  };
 }

@@ -4,10 +4,10 @@ import https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
-import { describeUrl, formatBytes, isRetryableStatus, MediaFetchError } from './errors.js';
+import { describeUrl, errorForStatus, formatBytes, MediaFetchError } from './errors.js';
 import { hasMagic, MAGIC_LENGTH, type MediaKind } from './magic.js';
 import { type MediaHostRule, matchMediaHost } from './media-hosts.js';
-import { isPublicAddress } from './public-address.js';
+import { isPublicAddress, publicOnlyLookup } from './public-address.js';
 
 /** Default size caps: 25 MiB for a fax PDF, 20 MiB for a recording. */
 export const MEDIA_MAX_BYTES: Readonly<Record<MediaKind, number>> = { pdf: 25 * 1024 * 1024, mp3: 20 * 1024 * 1024 };
@@ -35,27 +35,6 @@ export interface FetchedMedia {
 }
 
 const defaultLookup = dns.lookup as LookupFunction;
-
-/** Resolves through `base` and keeps only public addresses; none left -> `address_not_allowed`. */
-function publicOnlyLookup(base: LookupFunction, describe: string): LookupFunction {
-  return (hostname, options, callback) => {
-    base(hostname, { ...options, all: true }, (err, result, family) => {
-      if (err) return callback(err, '', 0);
-      const all = Array.isArray(result) ? result : [{ address: result, family: family ?? isIP(result) }];
-      const allowed = all.filter((entry) => isPublicAddress(entry.address));
-      const first = allowed[0];
-      if (first === undefined) {
-        const refused = new MediaFetchError(
-          'address_not_allowed',
-          `Media host resolves to no public address: ${describe}`,
-        );
-        return callback(refused as unknown as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) return callback(null, allowed);
-      return callback(null, first.address, first.family);
-    });
-  };
-}
 
 function withExtraCa(ca: NonNullable<FetchMediaOptions['ca']>): Array<string | Buffer> {
   return [...tls.rootCertificates, ...(Array.isArray(ca) ? ca : [ca as string | Buffer])];
@@ -106,7 +85,13 @@ function download(
       accept: kind === 'pdf' ? 'application/pdf, */*;q=0.1' : 'audio/mpeg, */*;q=0.1',
       'accept-encoding': 'identity', // the cap counts real bytes; no decompression bombs
     },
-    lookup: transport === 'https' ? publicOnlyLookup(baseLookup, describe) : baseLookup,
+    lookup:
+      transport === 'https'
+        ? publicOnlyLookup(
+            baseLookup,
+            () => new MediaFetchError('address_not_allowed', `Media host resolves to no public address: ${describe}`),
+          )
+        : baseLookup,
     ...(transport === 'https' && options.ca !== undefined ? { ca: withExtraCa(options.ca) } : {}),
   };
 
@@ -202,21 +187,5 @@ function download(
     });
 
     req.end();
-  });
-}
-
-function errorForStatus(status: number, describe: string): MediaFetchError | undefined {
-  if (status >= 200 && status < 300) return undefined;
-  if (status >= 300 && status < 400) {
-    return new MediaFetchError('redirect', `Media host answered a redirect (${status}), not followed: ${describe}`, {
-      status,
-    });
-  }
-  if (status === 403 || status === 410) {
-    return new MediaFetchError('expired', `Media URL refused (${status}), probably expired: ${describe}`, { status });
-  }
-  return new MediaFetchError('http_status', `Media host answered HTTP ${status}: ${describe}`, {
-    status,
-    retryable: isRetryableStatus(status),
   });
 }
