@@ -349,17 +349,18 @@ describe('answers that are refused', () => {
   });
 
   test('an abort signal stops the download', async () => {
-    const server = await serve(() => {});
+    let requestSeen: () => void = () => {};
+    const seen = new Promise<void>((resolve) => {
+      requestSeen = resolve;
+    });
+    const server = await serve(() => requestSeen());
     const controller = new AbortController();
     const pending = fetchMedia(`${server.origin}/fax.pdf`, {
       kind: 'pdf',
       hosts: parseMediaHosts(server.origin),
       signal: controller.signal,
     });
-    await new Promise<void>((resolve) => {
-      const check = (): void => (server.requests.length > 0 ? resolve() : void setImmediate(check));
-      check();
-    });
+    await seen;
     controller.abort(new Error('shutting down'));
     const error = await refusal(pending);
     expect(error.code).toBe('aborted');
