@@ -75,6 +75,60 @@ export function createLogger({
 }: CreateLoggerOptions = {}): RootLogger {
   const redactor = new SecretRedactor(secrets);
   const stream = { write: (line: string) => destination.write(redactor.redact(line)) };
-  const logger = pino({ level, base: { ...bindings }, timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  const logger = pino(
+    {
+      level,
+      base: { ...bindings },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError, error: serializeError },
+    },
+    stream,
+  );
   return Object.assign(logger, { addSecret: (value: string) => redactor.add(value) });
+}
+
+interface ErrorShape extends Error {
+  code?: unknown;
+  statusCode?: unknown;
+  status?: unknown;
+  retryable?: unknown;
+  retryAfter?: unknown;
+  field?: unknown;
+  endpoint?: unknown;
+  data?: { error?: unknown };
+  original?: unknown;
+  originals?: unknown;
+}
+
+interface SerializedError {
+  type: string;
+  message: string;
+  stack: string | undefined;
+  slackError?: string;
+  cause?: unknown;
+  original?: unknown;
+  originals?: unknown[];
+  [field: string]: unknown;
+}
+
+/**
+ * An error as a small JSON object: type, message, code-like fields, stack, and its `cause`/`original` chain.
+ * Client errors (axios inside the Slack SDK) carry whole request objects; those are left out.
+ */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return error;
+  const e: ErrorShape = error;
+  const { code, statusCode, status, retryable, retryAfter, field, endpoint } = e;
+  const scalars = { code, statusCode, status, retryable, retryAfter, field, endpoint };
+  const out: SerializedError = { type: e.name, message: e.message, stack: e.stack };
+  for (const [key, value] of Object.entries(scalars)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  if (typeof e.data?.error === 'string') out.slackError = e.data.error;
+  if (depth < 3) {
+    if (e.cause !== undefined) out.cause = serializeError(e.cause, depth + 1);
+    if (e.original instanceof Error) out.original = serializeError(e.original, depth + 1);
+    if (Array.isArray(e.originals)) out.originals = e.originals.map((o: unknown) => serializeError(o, depth + 1));
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { HoiioClient } from '../hoiio/hoiio-client.js';
 import type { Logger } from '../logger.js';
 import { toSlackLogger } from './receiver.js';
 import type { Metrics } from './routes/metrics.js';
@@ -13,8 +14,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Everything a feature may use, built once in main.ts (tests build their own). No module-level singletons.
- * TODO(lead): `db: DatabaseHandle` (src/db/open-database.ts) and `hoiio: HoiioClient` (src/hoiio/hoiio-client.ts)
- * join here once those modules are in the tree.
+ * TODO(lead): `db: DatabaseHandle` (src/db/open-database.ts) joins here once that module is in the tree.
  */
 export interface BotDeps {
   readonly config: Config;
@@ -23,6 +23,8 @@ export interface BotDeps {
   readonly metrics: Metrics;
   /** Slack client for workers and job handlers: see {@link workerSlackClientOptions}. */
   readonly slack: WebClient;
+  /** The Hoiio API: the real one, or the built-in sandbox in sandbox mode. */
+  readonly hoiio: HoiioClient;
   /** Resolves when the database answers (GET /healthz). */
   readonly checkDatabase: () => Promise<unknown>;
 }

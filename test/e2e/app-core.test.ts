@@ -8,6 +8,7 @@ import type { Feature } from '../../src/bot/features/index.js';
 import { readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
 import { createMetrics } from '../../src/bot/routes/metrics.js';
 import { loadConfig } from '../../src/config.js';
+import { HoiioClient } from '../../src/hoiio/hoiio-client.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { eventCallback, FORM, interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
@@ -63,6 +64,8 @@ async function startApp(features: Feature[] = []): Promise<Harness> {
     clock: systemClock,
     metrics: createMetrics(),
     slack: createWorkerSlackClient(config, logger),
+    // never called by the core; features test it against the sandbox
+    hoiio: new HoiioClient({ appId: 'sandbox', accessToken: 'sandbox', baseUrl: 'http://127.0.0.1:9/open/' }),
     checkDatabase: async () => {
       if (!db.up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
     },

@@ -1,0 +1,141 @@
+/**
+ * `npm start`: reads the configuration once, builds every dependency explicitly, starts the one HTTP listener
+ * (and Socket Mode when configured), and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
+import { type BotDeps, createWorkerSlackClient, systemClock } from './bot/deps.js';
+import { FEATURES } from './bot/features/index.js';
+import { createMetrics } from './bot/routes/metrics.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { HoiioClient } from './hoiio/hoiio-client.js';
+import { createLogger, type Logger } from './logger.js';
+
+const FATAL_SLACK_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hoiio-slack cannot start:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: config.secrets() });
+  const cleanups: (() => Promise<void>)[] = [];
+  let shuttingDown = false;
+  const shutdown = async (reason: string, code = 0): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    let exitCode = code;
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+        exitCode = 1;
+      }
+    }
+    exitAfterFlush(exitCode);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) exitAfterFlush(1); // a second signal: stop waiting
+      void shutdown(signal);
+    });
+  }
+
+  try {
+    // TODO(lead): open the database (src/db/open-database.ts: PGlite in DATA_DIR or DATABASE_URL), run
+    // migrateToLatest, read or create the webhook token (logger.addSecret it), and close it on shutdown.
+    const checkDatabase = async () => {
+      throw Object.assign(new Error('the database is not wired into main.ts yet'), { code: 'database_not_configured' });
+    };
+
+    const deps: BotDeps = {
+      config,
+      logger,
+      clock: systemClock,
+      metrics: createMetrics(),
+      slack: createWorkerSlackClient(config, logger),
+      hoiio: createHoiioClient(config, logger),
+      checkDatabase,
+    };
+    const bot = await createBotApp(deps, FEATURES);
+    // TODO(lead): in sandbox mode mount the embedded sandbox (src/hoiio/sandbox) with bot.routes.mount('/sandbox', …),
+    // point its numbers' forwarding at `${config.publicUrl}/hoiio/<token>/…`, and add its origin to the media hosts.
+    // TODO(lead): mount the Hoiio webhook intake at /hoiio and start the job worker with bot.jobs.toRecord().
+    const running = await startBotApp(bot);
+    cleanups.push(() => running.stop());
+    printBanner(config, running);
+    checkSlackToken(deps, logger, () => shutdown('Slack rejected the bot token', 1));
+  } catch (error) {
+    // The logger redacts secrets, which a startup error (a connection string, a token) may contain.
+    logger.fatal({ err: error }, 'hoiio-slack failed to start');
+    await shutdown('startup failed', 1);
+  }
+}
+
+function createHoiioClient(config: Config, logger: Logger): HoiioClient {
+  const hoiioLogger = logger.child({ component: 'hoiio' });
+  if (config.hoiio.mode === 'live') {
+    return new HoiioClient({
+      appId: config.hoiio.appId,
+      accessToken: config.hoiio.accessToken,
+      baseUrl: config.hoiio.apiUrl,
+      logger: hoiioLogger,
+    });
+  }
+  // TODO(lead): the embedded sandbox; its app id and token are both `sandbox`.
+  return new HoiioClient({
+    appId: 'sandbox',
+    accessToken: 'sandbox',
+    baseUrl: `http://127.0.0.1:${config.port}/sandbox/open/`,
+    logger: hoiioLogger,
+  });
+}
+
+function printBanner(config: Config, running: RunningBotApp): void {
+  const lines = [
+    `hoiio-slack listening on ${running.url}`,
+    config.socketMode
+      ? '  Slack:    Socket Mode (SLACK_APP_TOKEN)'
+      : `  Slack:    ${config.publicUrl}/slack/events  (Request URL for commands, interactivity and events)`,
+    `  Hoiio:    ${config.publicUrl}/hoiio/****/{sms,voice,fax,status}  (webhooks; the token is a secret)`,
+    `  Health:   ${running.url}/healthz    Metrics: ${running.url}/metrics`,
+  ];
+  if (config.sandboxMode) {
+    lines.push(
+      '',
+      '  SANDBOX MODE: no Hoiio credentials, so nothing real is sent; Hoiio is simulated locally.',
+      `  Sandbox:  ${config.publicUrl}/sandbox`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Checks the bot token in the background: a rejected token stops the app; an unreachable Slack does not. */
+function checkSlackToken({ slack }: BotDeps, logger: Logger, stop: () => Promise<void>): void {
+  slack.auth.test().then(
+    (r) => logger.info({ team: r.team, bot_user_id: r.user_id }, 'connected to Slack'),
+    (error: unknown) => {
+      const slackError = (error as { data?: { error?: string } }).data?.error;
+      if (slackError !== undefined && FATAL_SLACK_AUTH.has(slackError)) {
+        logger.fatal({ slackError }, 'Slack rejected SLACK_BOT_TOKEN; check the token (README.md, "Slack app setup")');
+        void stop();
+      } else {
+        logger.warn({ err: error }, 'Slack is not reachable yet; requests will be retried as they come');
+      }
+    },
+  );
+}
+
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+void main();
