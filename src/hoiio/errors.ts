@@ -46,7 +46,7 @@ export class HoiioApiError extends HoiioError {
   readonly meaning: string;
 
   constructor(status: string, endpoint: string, options?: HoiioApiErrorOptions, code = 'hoiio_api', retryable = false) {
-    super(`Hoiio ${endpoint} failed: ${status}`, code, retryable, options);
+    super(`Hoiio ${endpoint} failed: ${printable(status)}`, code, retryable, options);
     this.name = 'HoiioApiError';
     this.status = status;
     this.endpoint = endpoint;
@@ -197,6 +197,25 @@ export class HoiioParseError extends HoiioError {
     this.snippet = options?.snippet;
     this.field = options?.field;
   }
+}
+
+function printable(status: string): string {
+  return /^[a-z0-9_]{1,100}$/.test(status) ? status : JSON.stringify(status.slice(0, 100));
+}
+
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a failed call may nonetheless have been processed by Hoiio: a timeout, an abort, a
+ * reset or an unreadable answer. A send failing this way must be reconciled (query_status or
+ * history by its `tag`), never sent again. False for Hoiio error statuses (nothing was done) and
+ * for connections that were never made (refused, DNS).
+ */
+export function isOutcomeUnknown(err: unknown): boolean {
+  if (err instanceof HoiioTimeoutError || err instanceof HoiioParseError || err instanceof HoiioAbortError) return true;
+  if (err instanceof HoiioNetworkError) return !NEVER_CONNECTED.has(networkCode(err.cause).slice(2, -1));
+  if (err instanceof HoiioApiError) return false;
+  return !(err instanceof HoiioError && err.code === 'hoiio_config');
 }
 
 function networkCode(cause: unknown): string {

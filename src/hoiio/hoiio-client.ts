@@ -42,14 +42,14 @@ export interface HoiioLogger {
 /** Per-call options of every client method. */
 export interface RequestOptions {
   /** Aborts the call (and any wait before a retry) with `HoiioAbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Timeout of each attempt in ms, until the whole body is read. Default: the client's `timeoutMs`. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * How many times to repeat the call after a retryable error. Default: the client's `maxRetries`
    * for reads and 0 for everything else — a send repeated after a timeout could be paid twice.
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
 }
 
 /** Options of `new HoiioClient()`. */
@@ -59,19 +59,19 @@ export interface HoiioClientOptions {
   /** The application access token. A secret: never logged nor put in error messages. */
   accessToken: string;
   /** API base URL. Default `https://secure.hoiio.com/open/`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The `fetch` to use. Default `globalThis.fetch`. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Timeout of each attempt in ms. Default 15000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** HTTP method for every call (Hoiio accepts both). Default `POST`; fax/send is always a multipart POST. */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | undefined;
   /** Receives one line per attempt (endpoint, duration, status). Default: silent. */
-  logger?: HoiioLogger;
+  logger?: HoiioLogger | undefined;
   /** Retries of read endpoints after retryable errors. Default 2. Sends are never retried by default. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff between retries. Default `{ baseMs: 500, maxMs: 8000 }`. */
-  backoff?: Partial<BackoffOptions>;
+  backoff?: Partial<BackoffOptions> | undefined;
   /** Waits between retries; tests inject an instant one. Default: a timer that honours the signal. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). Default `Math.random`. */

@@ -8,12 +8,12 @@ export interface ConferenceCallParams {
   /** Up to 8 E.164 numbers, called one after another into the room. */
   dest: readonly string[];
   /** Room id `[A-Za-z0-9._]{1,32}`; reuse it to add participants. Default: a new room. */
-  room?: string;
+  room?: string | undefined;
   /** What the participants see: your registered number, a Hoiio number, or `private`. */
-  callerId?: string;
-  tag?: string;
+  callerId?: string | undefined;
+  tag?: string | undefined;
   /** Receives each participant's result when their call ends. */
-  notifyUrl?: string;
+  notifyUrl?: string | undefined;
 }
 
 /** `conference/call` (and `voice/conference`) result: one reference per participant, in `dest` order. */

@@ -27,13 +27,13 @@ export interface FaxSendParams {
   /** The PDF: A4 or Letter pages, at most 2 MB. Sent as a multipart file part. */
   file: Uint8Array;
   /** The file name (also the name when downloading from `fax_url`). Default `fax.pdf`. */
-  filename?: string;
-  callerId?: string;
+  filename?: string | undefined;
+  callerId?: string | undefined;
   /** Header printed on each page (alphanumerics and spaces, ≤ 100); `''` prints none; default Hoiio's. */
-  faxHeader?: string;
-  tag?: string;
+  faxHeader?: string | undefined;
+  tag?: string | undefined;
   /** Receives the outgoing fax result. */
-  notifyUrl?: string;
+  notifyUrl?: string | undefined;
 }
 
 /** `fax/send` result. */
@@ -44,12 +44,12 @@ export interface FaxSendResult {
 /** `fax/get_history` parameters. */
 export interface FaxGetHistoryParams extends HistoryPageParams {
   /** Default (Hoiio's) `all`. */
-  type?: FaxHistoryType;
+  type?: FaxHistoryType | undefined;
 }
 
 /** The filters of `fax.history()`. */
 export interface FaxHistoryFilter extends HistoryRange {
-  type?: FaxHistoryType;
+  type?: FaxHistoryType | undefined;
 }
 
 /** One fax as `fax/query_status` and `fax/get_history` describe it. */
@@ -78,9 +78,7 @@ export interface FaxRecord {
 export type FaxGetHistoryResult = HoiioPage<FaxRecord>;
 
 /** `fax/get_rate` parameters: an outgoing destination, or your number for receiving. */
-export type FaxGetRateParams =
-  | { dest: string; incoming?: never }
-  | { /** Your Hoiio number. */ incoming: string; dest?: never };
+export type FaxGetRateParams = { dest: string; incoming?: never } | { incoming: string; dest?: never };
 
 /** `fax/get_rate` result. */
 export interface FaxGetRateResult {

@@ -19,15 +19,15 @@ export abstract class HoiioResource {
 /** A date-range filter of the history endpoints. */
 export interface HistoryRange {
   /** Only entries at or after this instant (sent as GMT+8). Default: from the earliest. */
-  from?: Date;
+  from?: Date | undefined;
   /** Only entries up to this instant (sent as GMT+8). Default: up to now. */
-  to?: Date;
+  to?: Date | undefined;
 }
 
 /** The filters of one history page. */
 export interface HistoryPageParams extends HistoryRange {
   /** 1-based page number; pages hold up to 100 entries. Default 1. */
-  page?: number;
+  page?: number | undefined;
 }
 
 /** One page of a paged list. */

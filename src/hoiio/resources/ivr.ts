@@ -8,29 +8,29 @@ import { compact } from '../internal/wire.js';
 import { HoiioResource } from './hoiio-resource.js';
 
 /** Fields every block accepts. */
-interface IvrBlockCommon {
+export interface IvrBlockCommon {
   /** Your reference, echoed in the block's notification. */
-  tag?: string;
+  tag?: string | undefined;
   /** Receives the block's notification; without it some blocks hang up when done. */
-  notifyUrl?: string;
+  notifyUrl?: string | undefined;
 }
 
 /** Fields of every Middle and End block. */
-interface IvrSessionBlock extends IvrBlockCommon {
+export interface IvrSessionBlock extends IvrBlockCommon {
   /** The call session, e.g. `S4643`. */
   session: string;
   /** Text to speak (≤ 1000 characters; `<speech>` and `<url>` markup allowed). */
-  msg?: string;
+  msg?: string | undefined;
 }
 
 /** `ivr/start/dial` parameters. */
 export interface IvrDialParams extends IvrBlockCommon {
   dest: string;
   /** Played when answered. */
-  msg?: string;
-  callerId?: string;
+  msg?: string | undefined;
+  callerId?: string | undefined;
   /** Maximum call length in seconds. */
-  maxDuration?: number;
+  maxDuration?: number | undefined;
 }
 
 /** `ivr/start/dial` result. */
@@ -45,11 +45,11 @@ export type IvrPlayParams = IvrSessionBlock;
 /** `ivr/middle/gather` parameters. */
 export interface IvrGatherParams extends IvrSessionBlock {
   /** 0–255; 0 (default) ends input only on `#` or timeout. */
-  maxDigits?: number;
+  maxDigits?: number | undefined;
   /** Seconds the caller has to answer. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** How many times the prompt is tried. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** Receives the digits. */
   notifyUrl: string;
 }
@@ -57,7 +57,7 @@ export interface IvrGatherParams extends IvrSessionBlock {
 /** `ivr/middle/record` parameters. */
 export interface IvrRecordParams extends IvrSessionBlock {
   /** Seconds, 1–86400; Hoiio's default 120. */
-  maxDuration?: number;
+  maxDuration?: number | undefined;
   /** Receives the recording's URL. */
   notifyUrl: string;
 }
@@ -65,14 +65,14 @@ export interface IvrRecordParams extends IvrSessionBlock {
 /** `ivr/middle/monitor` parameters. */
 export interface IvrMonitorParams extends IvrSessionBlock {
   /** Receives the recording of the whole conversation when the call ends. */
-  monitorNotifyUrl?: string;
+  monitorNotifyUrl?: string | undefined;
 }
 
 /** `ivr/middle/hold` parameters. */
 export interface IvrHoldParams {
   session: string;
   /** Looped while on hold; default: hold music. */
-  msg?: string;
+  msg?: string | undefined;
 }
 
 /** `ivr/middle/unhold` parameters. */
@@ -87,9 +87,9 @@ export type IvrTransferOnFailure = 'hangup' | 'continue';
 export interface IvrTransferParams extends IvrSessionBlock {
   /** E.164 number, or `room:R1234` for a conference room (`room:` makes a new room). */
   dest: string;
-  callerId?: string;
+  callerId?: string | undefined;
   /** Default (Hoiio's) `hangup`. */
-  onFailure?: IvrTransferOnFailure;
+  onFailure?: IvrTransferOnFailure | undefined;
 }
 
 /** `ivr/end/transfer` result. */
@@ -101,7 +101,7 @@ export interface IvrTransferResult {
 /** `ivr/end/hangup` parameters. */
 export interface IvrHangupParams extends IvrSessionBlock {
   /** Hang up at once, even mid-block (sent as `force=enabled`); `msg` must then be omitted. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 interface IvrDialWire {

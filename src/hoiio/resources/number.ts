@@ -40,9 +40,9 @@ export interface NumberGetChoicesParams {
   /** ISO 3166-1 alpha-2. */
   country: string;
   /** ISO 3166-2; required for the US. */
-  state?: string;
+  state?: string | undefined;
   /** 1-based; pages hold up to 20 numbers. */
-  page?: number;
+  page?: number | undefined;
 }
 
 /** A number for sale. */
@@ -97,11 +97,11 @@ export interface NumberSubscribeResult {
 export interface NumberUpdateForwardingParams {
   number: string;
   /** URL for incoming voice calls (IVR Answer) or faxes, per `mode`. */
-  forwardTo?: string;
+  forwardTo?: string | undefined;
   /** URL for incoming SMS (sent as `forward_to_sms`). */
-  forwardToSms?: string;
+  forwardToSms?: string | undefined;
   /** Default (Hoiio's) `voice`. */
-  mode?: NumberMode;
+  mode?: NumberMode | undefined;
 }
 
 /** One of your numbers, as `number/get_active` lists it. */

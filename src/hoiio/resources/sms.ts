@@ -17,15 +17,15 @@ import {
 export type SmsStatus = 'queued' | 'delivered' | 'failed' | 'error' | 'received' | (string & {});
 
 /** Options shared by both SMS sends. */
-interface SmsSendCommon {
+export interface SmsSendCommon {
   /** The text; up to 3 parts (459 GSM-7 or 201 Unicode characters). */
   msg: string;
   /** Sender name shown instead of the registered number (needs SMS rebranding on the account). */
-  senderName?: string;
+  senderName?: string | undefined;
   /** Your reference (≤ 256 characters), echoed in notifications, status and history. */
-  tag?: string;
+  tag?: string | undefined;
   /** Receives delivery notifications, possibly several as the status evolves. */
-  notifyUrl?: string;
+  notifyUrl?: string | undefined;
 }
 
 /** `sms/send` parameters. */
@@ -43,14 +43,21 @@ export interface SmsSendResult {
 export type SmsBulkRecipient = { dest: string } & Readonly<Record<string, string>>;
 
 /** `sms/bulk_send` parameters: a plain list of numbers, or recipients for a Mustache template. */
-export type SmsBulkSendParams = SmsSendCommon &
-  (
-    | { /** Up to 1000 E.164 numbers. */ dest: readonly string[]; recipients?: never }
-    | {
-        /** Up to 1000 recipients; `msg` may use `{{variable}}`. */ recipients: readonly SmsBulkRecipient[];
-        dest?: never;
-      }
-  );
+export type SmsBulkSendParams = SmsBulkSendToNumbers | SmsBulkSendToRecipients;
+
+/** A bulk SMS to a list of numbers. */
+export interface SmsBulkSendToNumbers extends SmsSendCommon {
+  /** Up to 1000 E.164 numbers. */
+  dest: readonly string[];
+  recipients?: never;
+}
+
+/** A templated bulk SMS: `msg` may use `{{variable}}` from each recipient. */
+export interface SmsBulkSendToRecipients extends SmsSendCommon {
+  /** Up to 1000 recipients. */
+  recipients: readonly SmsBulkRecipient[];
+  dest?: never;
+}
 
 /** `sms/bulk_send` result. Per-message results arrive as notifications carrying this reference. */
 export interface SmsBulkSendResult {
@@ -82,9 +89,23 @@ export interface SmsRecord {
 export type SmsGetHistoryResult = HoiioPage<SmsRecord>;
 
 /** `sms/get_rate` parameters: an outgoing destination (optionally with the text), or your number for incoming. */
-export type SmsGetRateParams =
-  | { dest: string /** When given, the result includes parts, total and encoding. */; msg?: string; incoming?: never }
-  | { /** Your Hoiio number. */ incoming: string; dest?: never; msg?: never };
+export type SmsGetRateParams = SmsGetRateOutgoing | SmsGetRateIncoming;
+
+/** The price of sending to `dest`. */
+export interface SmsGetRateOutgoing {
+  dest: string;
+  /** When given, the result includes parts, total and encoding. */
+  msg?: string | undefined;
+  incoming?: never;
+}
+
+/** The price of receiving on your Hoiio number. */
+export interface SmsGetRateIncoming {
+  /** Your Hoiio number. */
+  incoming: string;
+  dest?: never;
+  msg?: never;
+}
 
 /** `sms/get_rate` result. */
 export interface SmsGetRateResult {

@@ -26,16 +26,16 @@ export type CallStatus = 'answered' | 'unanswered' | 'failed' | 'busy' | 'ongoin
 /** `voice/call` parameters: Hoiio rings `dest1`, then `dest2`, and bridges them. */
 export interface VoiceCallParams {
   /** First leg; default: your registered mobile number. Must differ from `dest2`. */
-  dest1?: string;
+  dest1?: string | undefined;
   /** Second leg. */
   dest2: string;
   /** What `dest2` sees: your registered number, a Hoiio number, or `private`. */
-  callerId?: string;
+  callerId?: string | undefined;
   /** Maximum talk time in seconds, counted from `dest2` answering. */
-  maxDuration?: number;
-  tag?: string;
+  maxDuration?: number | undefined;
+  tag?: string | undefined;
   /** Receives the call result when the call ends. */
-  notifyUrl?: string;
+  notifyUrl?: string | undefined;
 }
 
 /** `voice/call` result. */
@@ -83,7 +83,7 @@ export type VoiceGetHistoryResult = HoiioPage<VoiceCallRecord>;
 /** `voice/get_rate` parameters. */
 export interface VoiceGetRateParams {
   /** First leg; default: your registered mobile number. */
-  dest1?: string;
+  dest1?: string | undefined;
   dest2: string;
 }
 

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   HoiioAbortError,
@@ -12,6 +13,7 @@ import {
   HoiioServiceError,
   HoiioSessionError,
   HoiioTimeoutError,
+  isOutcomeUnknown,
 } from '../../../src/hoiio/errors.js';
 import { HoiioClient, type HoiioClientOptions, type HoiioLogger } from '../../../src/hoiio/hoiio-client.js';
 import { type FakeHoiio, ok, startFakeHoiio, status } from '../../support/fake-hoiio.js';
@@ -248,11 +250,17 @@ describe('errors', () => {
     expect(err).toBeInstanceOf(HoiioNetworkError);
     expect(err).toMatchObject({ code: 'hoiio_network', retryable: true, endpoint: 'sms/send' });
     expect((err as Error).cause).toBeDefined();
+    expect(isOutcomeUnknown(err)).toBe(true);
   });
 
   test('a refused connection is a HoiioNetworkError', async () => {
-    const c = client({ baseUrl: 'http://127.0.0.1:1/open/' });
-    expect(await caught(c.sms.send({ dest: '+6591234567', msg: 'x' }))).toBeInstanceOf(HoiioNetworkError);
+    const closed = await startFakeHoiio();
+    await closed.stop(); // its port is now free: nothing listens there
+    const c = client({ baseUrl: closed.baseUrl });
+    const err = await caught(c.sms.send({ dest: '+6591234567', msg: 'x' }));
+    expect(err).toBeInstanceOf(HoiioNetworkError);
+    expect((err as Error).message).toContain('ECONNREFUSED');
+    expect(isOutcomeUnknown(err)).toBe(false);
   });
 
   test('no answer within the timeout is a HoiioTimeoutError', async () => {
@@ -260,6 +268,7 @@ describe('errors', () => {
     const err = await caught(client({ timeoutMs: 150 }).sms.send({ dest: '+6591234567', msg: 'x' }));
     expect(err).toBeInstanceOf(HoiioTimeoutError);
     expect(err).toMatchObject({ code: 'hoiio_timeout', timeoutMs: 150, retryable: true });
+    expect(isOutcomeUnknown(err)).toBe(true);
   });
 
   test('a per-call timeoutMs overrides the client one', async () => {
@@ -420,6 +429,13 @@ describe('retries', () => {
 });
 
 describe('logging', () => {
+  test('a pino logger fits HoiioLogger', () => {
+    const lines: string[] = [];
+    const log: HoiioLogger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    log.debug({ endpoint: 'sms/send' }, 'hoiio request');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ endpoint: 'sms/send', msg: 'hoiio request' });
+  });
+
   test('logs endpoint, duration and status per attempt, never credentials', async () => {
     fake.reply('sms/query_status', { reset: true }, ok({ txn_ref: 'AA-S-1' }));
     fake.reply('sms/send', status('error_dest_invalid'));

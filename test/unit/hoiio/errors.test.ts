@@ -13,6 +13,7 @@ import {
   HoiioServiceError,
   HoiioSessionError,
   HoiioTimeoutError,
+  isOutcomeUnknown,
 } from '../../../src/hoiio/errors.js';
 import { classifyStatus, HOIIO_STATUSES, type HoiioStatusClass } from '../../../src/hoiio/status.js';
 
@@ -168,4 +169,31 @@ describe('transport errors', () => {
     expect(err.retryable).toBe(retryable);
     expect(err.code).toBe('hoiio_parse');
   });
+});
+
+describe('isOutcomeUnknown', () => {
+  const withCode = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) });
+  test.each([
+    ['a timeout', new HoiioTimeoutError('sms/send', 100), true],
+    ['a reset', new HoiioNetworkError('sms/send', { cause: withCode('ECONNRESET') }), true],
+    [
+      'a socket closed without a code',
+      new HoiioNetworkError('sms/send', { cause: new TypeError('fetch failed') }),
+      true,
+    ],
+    ['an unreadable answer', new HoiioParseError('sms/send', 'the body is not JSON', { httpStatus: 502 }), true],
+    ['an unknown error', new Error('boom'), true],
+    ['a refused connection', new HoiioNetworkError('sms/send', { cause: withCode('ECONNREFUSED') }), false],
+    ['a DNS failure', new HoiioNetworkError('sms/send', { cause: withCode('ENOTFOUND') }), false],
+    ['an API status', errorFromStatus('error_concurrent_call_limit_reached', 'sms/send'), false],
+    ['a config error', new HoiioError('bad', 'hoiio_config', false), false],
+  ])('%s → %s', (_name, err, unknown) => {
+    expect(isOutcomeUnknown(err)).toBe(unknown);
+  });
+});
+
+test('a status that is not an identifier is quoted and cut in the message', () => {
+  const err = errorFromStatus(`weird status\n${'x'.repeat(300)}`, 'sms/send');
+  expect(err.message.length).toBeLessThan(140);
+  expect(err.message).toContain('"weird status\\n');
 });
