@@ -9,7 +9,7 @@ import { readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
 import { createMetrics } from '../../src/bot/routes/metrics.js';
 import { loadConfig } from '../../src/config.js';
 import { HoiioClient } from '../../src/hoiio/hoiio-client.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, serializeError } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { eventCallback, FORM, interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
 
@@ -368,5 +368,102 @@ describe('own routes', () => {
     const t = await startApp();
     await t.running.stop();
     await expect(fetch(new URL('/healthz', t.url))).rejects.toThrow();
+  });
+});
+
+describe('the worker Slack client against the fake', () => {
+  function client() {
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+      { cwd: mkdtempSync(join(tmpdir(), 'app-core-')) },
+    );
+    return createWorkerSlackClient(config, createLogger({ level: 'silent' }));
+  }
+
+  test('posts with the bot token; the fake records args and answers increasing ts', async () => {
+    const web = client();
+    const waiting = slack.waitForCall('chat.postMessage', ({ args: { text } }) => text === 'second');
+    const first = await web.chat.postMessage({ channel: 'C1', text: 'first', blocks: [{ type: 'divider' }] });
+    const second = await web.chat.postMessage({ channel: 'C1', text: 'second' });
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    const call = await waiting;
+    expect(call.token).toBe(BOT_TOKEN);
+    expect(slack.calls('chat.postMessage')[0]?.args).toMatchObject({ channel: 'C1', blocks: [{ type: 'divider' }] });
+  });
+
+  test('a 429 is rejected at once with its Retry-After, a 503 is not retried, platform errors pass through', async () => {
+    const web = client();
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 7,
+    });
+    slack.failNext('chat.update', { status: 503 });
+    await expect(web.chat.update({ channel: 'C1', ts: '1.2', text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+    });
+    expect(slack.calls('chat.update')).toHaveLength(1);
+    slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'not_in_channel' },
+    });
+    // the failures were one-shot
+    await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
+  test('uploads in three calls, serves url_private to the bot token only, and records unknown methods', async () => {
+    const web = client();
+    const upload = await web.files.uploadV2({ channel_id: 'C1', file: Buffer.from('%PDF-1.4 x'), filename: 'a.pdf' });
+    const completed = upload as unknown as { files: { files: { id: string }[] }[] };
+    const id = completed.files[0]?.files[0]?.id ?? '';
+    expect(slack.uploadedBytes(id)?.toString()).toContain('%PDF-1.4 x');
+    const file = slack.addFile(Buffer.from('%PDF-1.7'), { name: 'in.pdf' });
+    expect((await fetch(file.url_private)).status).toBe(403);
+    const ok = await fetch(file.url_private, { headers: { authorization: `Bearer ${BOT_TOKEN}` } });
+    expect(Buffer.from(await ok.arrayBuffer()).toString()).toBe('%PDF-1.7');
+    await expect(web.apiCall('made.up')).rejects.toMatchObject({ data: { error: 'unknown_method' } });
+    expect(slack.unexpectedCalls().map((c) => c.method)).toEqual(['made.up']);
+  });
+});
+
+describe('logger', () => {
+  test('redacts secrets wherever they appear, including JSON-escaped, URL-encoded and added later', () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      secrets: ['pa"ss', 'tok/en'],
+      destination: { write: (l) => lines.push(l) },
+    });
+    const child = log.child({ component: 'x', token: 'tok/en' });
+    child.info({ nested: { value: 'has pa"ss inside', url: 'https://x/?t=tok%2Fen' } }, 'msg with tok/en');
+    child.error({ err: new Error('failed: pa"ss', { cause: new Error('inner tok/en') }) }, 'boom');
+    log.addSecret('late-secret-value');
+    child.warn('now late-secret-value appears');
+    const out = lines.join('');
+    expect(out).not.toMatch(/pa\\"ss|tok\/en|tok%2Fen|late-secret-value/);
+    expect(out.match(/\[REDACTED\]/g)?.length).toBeGreaterThanOrEqual(7);
+    expect(out).toContain('"component":"x"');
+  });
+
+  test('masks the token segment of webhook paths', () => {
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (l) => lines.push(l) } });
+    log.info({ path: '/hoiio/unconfiguredToken123/voice?x=1' }, 'GET /hoiio/abc/sms');
+    expect(lines.join('')).toContain('/hoiio/****/voice?x=1');
+    expect(lines.join('')).toContain('GET /hoiio/****/sms');
+    expect(lines.join('')).not.toMatch(/unconfiguredToken123|\/abc\//);
+  });
+
+  test('serializes client errors compactly, with their cause chain', () => {
+    const inner = Object.assign(new Error('socket hang up'), { config: { headers: { Authorization: 'x' } } });
+    const outer = Object.assign(new Error('A request error occurred'), {
+      code: 'slack_webapi_request_error',
+      original: inner,
+      data: { error: 'ratelimited' },
+    });
+    const out = serializeError(outer) as Record<string, unknown>;
+    expect(out).toMatchObject({ type: 'Error', code: 'slack_webapi_request_error', slackError: 'ratelimited' });
+    expect(out).toMatchObject({ original: { message: 'socket hang up' } });
+    expect(JSON.stringify(out)).not.toContain('headers');
   });
 });
