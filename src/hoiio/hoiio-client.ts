@@ -39,6 +39,22 @@ export interface HoiioLogger {
   warn(data: Record<string, unknown>, msg: string): void;
 }
 
+/** One finished attempt, for metrics (`onAttempt`). */
+export interface HoiioAttempt {
+  /** e.g. `sms/send`. */
+  endpoint: string;
+  method: string;
+  /** 0 for the first try. */
+  attempt: number;
+  durationMs: number;
+  /** Absent when no response arrived. */
+  httpStatus?: number;
+  /** Hoiio's status, when the body had one. */
+  status?: string;
+  /** The error's `code` when the attempt failed. */
+  errorCode?: string;
+}
+
 /** Per-call options of every client method. */
 export interface RequestOptions {
   /** Aborts the call (and any wait before a retry) with `HoiioAbortError`. */
@@ -76,6 +92,8 @@ export interface HoiioClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
+  /** Called after every attempt (for metrics such as a latency histogram). Must not throw. */
+  onAttempt?: ((attempt: HoiioAttempt) => void) | undefined;
   /** Monotonic clock in ms for the logged durations. Default `performance.now`. */
   now?: () => number;
 }
@@ -125,6 +143,7 @@ export class HoiioClient {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #onAttempt: (attempt: HoiioAttempt) => void;
 
   constructor(options: HoiioClientOptions) {
     if (!options.appId || !options.accessToken) {
@@ -147,6 +166,7 @@ export class HoiioClient {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? (() => performance.now());
+    this.#onAttempt = options.onAttempt ?? (() => {});
 
     this.sms = new Sms(this);
     this.voice = new Voice(this);
@@ -226,7 +246,9 @@ export class HoiioClient {
         : signal?.aborted
           ? new HoiioAbortError(endpoint, { cause: signal.reason })
           : new HoiioNetworkError(endpoint, { cause });
-      this.#logger.warn({ ...log, durationMs: this.#elapsed(started), code: err.code }, 'hoiio request failed');
+      const durationMs = this.#elapsed(started);
+      this.#logger.warn({ ...log, durationMs, code: err.code }, 'hoiio request failed');
+      this.#onAttempt({ ...log, durationMs, errorCode: err.code });
       throw err;
     } finally {
       clearTimeout(timer);
@@ -237,10 +259,12 @@ export class HoiioClient {
     const status = this.#mask(json.status);
     if (status === SUCCESS_STATUS) {
       this.#logger.debug({ ...log, durationMs, httpStatus, status }, 'hoiio request');
+      this.#onAttempt({ ...log, durationMs, httpStatus, status });
       return json;
     }
     const err = errorFromStatus(status, endpoint, { httpStatus });
     this.#logger.info({ ...log, durationMs, httpStatus, status, code: err.code }, 'hoiio request rejected');
+    this.#onAttempt({ ...log, durationMs, httpStatus, status, errorCode: err.code });
     throw err;
   }
 
@@ -263,7 +287,13 @@ export class HoiioClient {
     }
   }
 
-  #parse(endpoint: string, httpStatus: number, body: string, log: object, durationMs: number): HoiioResponse {
+  #parse(
+    endpoint: string,
+    httpStatus: number,
+    body: string,
+    log: { endpoint: string; method: string; attempt: number },
+    durationMs: number,
+  ): HoiioResponse {
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -280,6 +310,7 @@ export class HoiioClient {
       snippet: this.#mask(body.slice(0, 200)).replace(/\p{Cc}+/gu, ' '),
     });
     this.#logger.warn({ ...log, durationMs, httpStatus, code: err.code }, 'hoiio request failed');
+    this.#onAttempt({ ...log, durationMs, httpStatus, errorCode: err.code });
     throw err;
   }
 

@@ -429,6 +429,52 @@ describe('retries', () => {
 });
 
 describe('logging', () => {
+  test('onAttempt reports every attempt for metrics', async () => {
+    fake.reply('user/get_balance', { reset: true }, status('error_rate_limit_exceeded'), {
+      body: 'x',
+      httpStatus: 503,
+    });
+    fake.reply('sms/send', ok({ txn_ref: 'AA-S-1' }));
+    const attempts: unknown[] = [];
+    const c = client({ onAttempt: (a) => attempts.push(a) });
+    await caught(c.account.getBalance());
+    await c.sms.send({ dest: '+6591234567', msg: 'x' });
+    expect(attempts).toEqual([
+      {
+        endpoint: 'user/get_balance',
+        method: 'POST',
+        attempt: 0,
+        durationMs: expect.any(Number),
+        errorCode: 'hoiio_network',
+      },
+      {
+        endpoint: 'user/get_balance',
+        method: 'POST',
+        attempt: 1,
+        durationMs: expect.any(Number),
+        httpStatus: 200,
+        status: 'error_rate_limit_exceeded',
+        errorCode: 'hoiio_rate_limit',
+      },
+      {
+        endpoint: 'user/get_balance',
+        method: 'POST',
+        attempt: 2,
+        durationMs: expect.any(Number),
+        httpStatus: 503,
+        errorCode: 'hoiio_parse',
+      },
+      {
+        endpoint: 'sms/send',
+        method: 'POST',
+        attempt: 0,
+        durationMs: expect.any(Number),
+        httpStatus: 200,
+        status: 'success_ok',
+      },
+    ]);
+  });
+
   test('a pino logger fits HoiioLogger', () => {
     const lines: string[] = [];
     const log: HoiioLogger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
