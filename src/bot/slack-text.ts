@@ -3,7 +3,7 @@
  * it can neither ping anyone nor forge a link.
  */
 
-const BROADCAST = /([@!])(channel|here|everyone)\b/gi;
+const BROADCAST = /([@!])(channel|here|everyone)/gi;
 const ZERO_WIDTH_SPACE = '\u200b';
 
 /**
@@ -37,4 +37,30 @@ export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/**
+ * What the user typed, from slash-command or message text as Slack delivers it: `&amp;`/`&lt;`/`&gt;` decoded,
+ * `<https://x|label>` → `https://x`, `<mailto:a@b|a@b>` → `a@b`, `<tel:+65…|…>` → its label,
+ * `<#C123|general>` → `#general`, `<@U123|bob>` → `@bob`, `<!here>` → `@here`.
+ */
+export function slackTextToPlain(text: string): string {
+  return text
+    .replace(/<([^<>]*)>/g, (_, inner: string) => {
+      const [target = '', label] = inner.split('|', 2);
+      if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+      if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+      if (target.startsWith('!')) return `@${label ?? target.slice(1).split('^')[0]}`;
+      if (target.startsWith('mailto:')) return label ?? target.slice('mailto:'.length);
+      if (target.startsWith('tel:')) return label ?? target.slice('tel:'.length);
+      return target;
+    })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The channel id of a `<#C123|name>` (or `<#C123>`) reference, if `text` is one. */
+export function channelIdFromMention(text: string): string | undefined {
+  return /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim())?.[1];
 }

@@ -1,12 +1,22 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
 import { type BotDeps, createWorkerSlackClient, systemClock } from '../../src/bot/deps.js';
 import type { Feature } from '../../src/bot/features/index.js';
 import { readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
+import { COMMAND, SHORTCUT } from '../../src/bot/ids.js';
 import { createMetrics } from '../../src/bot/routes/metrics.js';
+import {
+  channelIdFromMention,
+  escapeMrkdwn,
+  inlineCode,
+  quoteMrkdwn,
+  slackTextToPlain,
+  truncateText,
+} from '../../src/bot/slack-text.js';
 import { loadConfig } from '../../src/config.js';
 import { HoiioClient } from '../../src/hoiio/hoiio-client.js';
 import { createLogger, serializeError } from '../../src/logger.js';
@@ -465,5 +475,64 @@ describe('logger', () => {
     expect(out).toMatchObject({ type: 'Error', code: 'slack_webapi_request_error', slackError: 'ratelimited' });
     expect(out).toMatchObject({ original: { message: 'socket hang up' } });
     expect(JSON.stringify(out)).not.toContain('headers');
+  });
+});
+
+describe('slack text', () => {
+  test('escapes untrusted text so it can neither ping nor forge links', () => {
+    expect(escapeMrkdwn('<!channel> & <@U123> <https://evil.example|your bank> @here')).toBe(
+      '&lt;!\u200bchannel&gt; &amp; &lt;@U123&gt; &lt;https://evil.example|your bank&gt; @\u200bhere',
+    );
+    expect(quoteMrkdwn('a\n<b>')).toBe('>a\n>&lt;b&gt;');
+    expect(inlineCode('x`y')).toBe('`xˋy`');
+    expect(truncateText('abcdef', 4)).toBe('abc…');
+    expect(truncateText('abc', 4)).toBe('abc');
+  });
+
+  test('no input survives escaping as markup or a broadcast mention', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('<', '>', '&', '!', '@', 'channel', 'here', 'everyone', '|', ' ', 'a') }),
+        (input) => {
+          const out = escapeMrkdwn(input);
+          expect(out).not.toMatch(/[<>]/);
+          expect(out).not.toMatch(/[@!](channel|here|everyone)/i);
+          expect(out.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+        },
+      ),
+    );
+  });
+
+  test('turns Slack-formatted command text back into what the user typed', () => {
+    expect(
+      slackTextToPlain(
+        'see <https://x.example/a?b=1&amp;c=2> &amp; <mailto:a@b.co|a@b.co> in <#C123|ops> cc <@U1|bob> <!here>',
+      ),
+    ).toBe('see https://x.example/a?b=1&c=2 & a@b.co in #ops cc @bob @here');
+    expect(slackTextToPlain('5 &lt; 6 &gt; 4')).toBe('5 < 6 > 4');
+    expect(channelIdFromMention(' <#C0123ABC|support-line> ')).toBe('C0123ABC');
+    expect(channelIdFromMention('#support-line')).toBeUndefined();
+  });
+});
+
+describe('manifest.yml', () => {
+  const manifest = readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8');
+
+  test('declares the command and every shortcut callback id the app listens for', () => {
+    expect(manifest).toContain(`command: ${COMMAND.hoiio}`);
+    const ids = [...manifest.matchAll(/callback_id: (\S+)/g)].map((m) => m[1]);
+    expect(ids.sort()).toEqual(Object.values(SHORTCUT).sort());
+    for (const name of ['Send SMS to a number in this message', 'Call a number in this message', 'Fax this PDF']) {
+      expect(manifest).toContain(`name: ${name}`);
+    }
+  });
+
+  test('points every request URL at /slack/events on the placeholder host and subscribes to app_home_opened', () => {
+    const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => m[1]);
+    expect(urls).toHaveLength(3);
+    for (const url of urls) expect(url).toBe('https://hoiio-slack.example.com/slack/events');
+    expect(manifest).toMatch(/bot_events:\n(\s+#.*\n)*\s+- app_home_opened/);
+    expect(manifest).toMatch(/home_tab_enabled: true/);
+    expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
   });
 });
