@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'v
 import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
 import { type BotDeps, createWorkerSlackClient, systemClock } from '../../src/bot/deps.js';
 import type { Feature } from '../../src/bot/features/index.js';
-import { readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
+import { close, listen, readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
 import { COMMAND, SHORTCUT } from '../../src/bot/ids.js';
 import { createMetrics } from '../../src/bot/routes/metrics.js';
 import {
@@ -534,5 +534,32 @@ describe('manifest.yml', () => {
     expect(manifest).toMatch(/bot_events:\n(\s+#.*\n)*\s+- app_home_opened/);
     expect(manifest).toMatch(/home_tab_enabled: true/);
     expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
+  });
+});
+
+describe('Socket Mode', () => {
+  test('with SLACK_APP_TOKEN there is no /slack/events, but the own routes are served on PORT', async () => {
+    const config = loadConfig(
+      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A1-socket', SLACK_API_URL: slack.apiUrl },
+      { cwd: mkdtempSync(join(tmpdir(), 'app-core-')) },
+    );
+    const logger = createLogger({ level: 'silent', secrets: config.secrets() });
+    const bot = await createBotApp({
+      config,
+      logger,
+      clock: systemClock,
+      metrics: createMetrics({ defaultMetrics: false }),
+      slack: createWorkerSlackClient(config, logger),
+      hoiio: new HoiioClient({ appId: 'sandbox', accessToken: 'sandbox', baseUrl: 'http://127.0.0.1:9/open/' }),
+      checkDatabase: async () => undefined,
+    });
+    expect(bot.receiver.mode).toBe('socket');
+    // listen without connecting the socket (that needs Slack's websocket endpoint)
+    const url = await listen(bot.server, 0, '127.0.0.1');
+    onTestFinished(() => close(bot.server));
+    expect((await fetch(new URL('/healthz', url))).status).toBe(200);
+    const res = await sendSigned(url, slashCommand({ text: 'help' }), { signingSecret: 'anything' });
+    expect(res.status).toBe(404);
+    expect(slack.calls()).toEqual([]);
   });
 });
