@@ -5,9 +5,9 @@
 import { createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
 import { type BotDeps, createWorkerSlackClient, systemClock } from './bot/deps.js';
 import { FEATURES } from './bot/features/index.js';
-import { createMetrics } from './bot/routes/metrics.js';
+import { createMetrics, type Metrics } from './bot/routes/metrics.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { HoiioClient } from './hoiio/hoiio-client.js';
+import { type HoiioAttempt, HoiioClient } from './hoiio/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 const FATAL_SLACK_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
@@ -56,13 +56,14 @@ async function main(): Promise<void> {
       throw Object.assign(new Error('the database is not wired into main.ts yet'), { code: 'database_not_configured' });
     };
 
+    const metrics = createMetrics();
     const deps: BotDeps = {
       config,
       logger,
       clock: systemClock,
-      metrics: createMetrics(),
+      metrics,
       slack: createWorkerSlackClient(config, logger),
-      hoiio: createHoiioClient(config, logger),
+      hoiio: createHoiioClient(config, logger, metrics),
       checkDatabase,
     };
     const bot = await createBotApp(deps, FEATURES);
@@ -80,14 +81,19 @@ async function main(): Promise<void> {
   }
 }
 
-function createHoiioClient(config: Config, logger: Logger): HoiioClient {
+function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): HoiioClient {
   const hoiioLogger = logger.child({ component: 'hoiio' });
+  const onAttempt = ({ endpoint, durationMs, status, errorCode }: HoiioAttempt) => {
+    metrics.hoiioCalls.inc({ endpoint, outcome: errorCode ?? status ?? 'no_status' });
+    metrics.hoiioDuration.observe({ endpoint }, durationMs / 1000);
+  };
   if (config.hoiio.mode === 'live') {
     return new HoiioClient({
       appId: config.hoiio.appId,
       accessToken: config.hoiio.accessToken,
       baseUrl: config.hoiio.apiUrl,
       logger: hoiioLogger,
+      onAttempt,
     });
   }
   // TODO(lead): the embedded sandbox; its app id and token are both `sandbox`.
@@ -96,6 +102,7 @@ function createHoiioClient(config: Config, logger: Logger): HoiioClient {
     accessToken: 'sandbox',
     baseUrl: `http://127.0.0.1:${config.port}/sandbox/open/`,
     logger: hoiioLogger,
+    onAttempt,
   });
 }
 

@@ -1,6 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { HoiioClient } from '../hoiio/hoiio-client.js';
+import type { HoiioClient } from '../hoiio/index.js';
 import type { Logger } from '../logger.js';
 import { toSlackLogger } from './receiver.js';
 import type { Metrics } from './routes/metrics.js';
