@@ -32,8 +32,8 @@ export interface Config {
   readonly hoiioWebhookToken: string | undefined;
   /**
    * Normalised entries of `HOIIO_MEDIA_HOSTS`: `host`, `*.host` (https only) or `http://host:port` (exactly that
-   * origin). `parseMediaHosts(entries.join(','))` in src/bot/media reads them. In sandbox mode the caller adds the
-   * built-in sandbox's origin.
+   * origin). `parseMediaHosts(entries.join(','))` in src/bot/media reads them. In sandbox mode the built-in
+   * sandbox's origin (that of PUBLIC_URL) is included.
    */
   readonly hoiioMediaHosts: readonly string[];
   /** Without trailing `/`. */
@@ -143,13 +143,18 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     get('HOIIO_WEBHOOK_TOKEN'),
   );
   const mediaHostsValue = get('HOIIO_MEDIA_HOSTS');
-  const hoiioMediaHosts =
+  const configuredMediaHosts =
     mediaHostsValue === undefined ? DEFAULT_HOIIO_MEDIA_HOSTS : parseMediaHostEntries(mediaHostsValue, problems);
 
   // HTTP
   const port = check('PORT', portNumber, get('PORT')) ?? 3000;
   const host = get('HOST') ?? '0.0.0.0';
   const publicUrl = (check('PUBLIC_URL', httpUrl, get('PUBLIC_URL')) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  // The built-in sandbox serves its fax PDFs and recordings under PUBLIC_URL/sandbox.
+  const hoiioMediaHosts =
+    hoiio.mode === 'sandbox'
+      ? [...new Set([...configuredMediaHosts, sandboxMediaHost(publicUrl)])]
+      : [...configuredMediaHosts];
 
   // Database
   const databaseUrl = check(
@@ -276,6 +281,12 @@ function parseMediaHostEntries(value: string, problems: string[]): string[] {
     }
   }
   return entries;
+}
+
+/** The media-host entry for the built-in sandbox at PUBLIC_URL: its origin over http, its host over https. */
+function sandboxMediaHost(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' && !url.port ? url.hostname : url.origin;
 }
 
 function databasePasswords(databaseUrl: string | undefined): string[] {

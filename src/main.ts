@@ -2,13 +2,15 @@
  * `npm start`: reads the configuration once, builds every dependency explicitly, starts the one HTTP listener
  * (and Socket Mode when configured), and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
+import { randomBytes } from 'node:crypto';
+import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
 import { type BotDeps, createWorkerSlackClient, systemClock } from './bot/deps.js';
 import { FEATURES } from './bot/features/index.js';
 import { createMetrics, type Metrics } from './bot/routes/metrics.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type HoiioAttempt, HoiioClient } from './hoiio/index.js';
-import { createLogger, type Logger } from './logger.js';
+import { createSandbox } from './hoiio/sandbox/sandbox.js';
+import { createLogger, type Logger, type RootLogger } from './logger.js';
 
 const FATAL_SLACK_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
@@ -67,8 +69,9 @@ async function main(): Promise<void> {
       checkDatabase,
     };
     const bot = await createBotApp(deps, FEATURES);
-    // TODO(lead): in sandbox mode mount the embedded sandbox (src/hoiio/sandbox) with bot.routes.mount('/sandbox', …),
-    // point its numbers' forwarding at `${config.publicUrl}/hoiio/<token>/…`, and add its origin to the media hosts.
+    // TODO(lead): read or create the webhook token in the database (settings) instead of a per-process one.
+    const webhookToken = config.hoiioWebhookToken ?? generatedWebhookToken(logger);
+    if (config.sandboxMode) cleanups.push(mountSandbox(bot, webhookToken, logger));
     // TODO(lead): mount the Hoiio webhook intake at /hoiio and start the job worker with bot.jobs.toRecord().
     const running = await startBotApp(bot);
     cleanups.push(() => running.stop());
@@ -96,14 +99,38 @@ function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): Ho
       onAttempt,
     });
   }
-  // TODO(lead): the embedded sandbox; its app id and token are both `sandbox`.
+  // The embedded sandbox on our own listener; its app id and access token are both `sandbox`.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return new HoiioClient({
     appId: 'sandbox',
     accessToken: 'sandbox',
-    baseUrl: `http://127.0.0.1:${config.port}/sandbox/open/`,
+    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/sandbox/open/`,
     logger: hoiioLogger,
     onAttempt,
   });
+}
+
+function generatedWebhookToken(logger: RootLogger): string {
+  const token = randomBytes(24).toString('base64url');
+  logger.addSecret(token);
+  return token;
+}
+
+/**
+ * Sandbox mode: the built-in Hoiio sandbox at /sandbox on our own listener, its numbers forwarding to this app's
+ * webhook URLs. Returns its cleanup.
+ */
+function mountSandbox(bot: BotApp, webhookToken: string, logger: Logger): () => Promise<void> {
+  const { publicUrl } = bot.deps.config;
+  const hooks = `${publicUrl}/hoiio/${webhookToken}`;
+  const sandbox = createSandbox({
+    basePath: '/sandbox',
+    publicUrl: `${publicUrl}/sandbox`,
+    forwarding: { voice: `${hooks}/voice`, fax: `${hooks}/fax`, sms: `${hooks}/sms` },
+    logger: logger.child({ component: 'sandbox' }),
+  });
+  bot.routes.mount('/sandbox', (req, res) => sandbox.handle(req, res));
+  return () => sandbox.close();
 }
 
 function printBanner(config: Config, running: RunningBotApp): void {

@@ -6,7 +6,14 @@ import { workerSlackClientOptions } from './deps.js';
 import { handleAppError } from './error-handler.js';
 import { FEATURES, type Feature, JobRegistry } from './features/index.js';
 import { handleHoiioCommand, SubcommandRegistry } from './hoiio-command.js';
-import { close, createHttpServer, listen, RouteTable } from './http-server.js';
+import {
+  close,
+  createHttpServer,
+  listen,
+  MAX_HEADER_SIZE,
+  RouteTable,
+  SANDBOX_MAX_HEADER_SIZE,
+} from './http-server.js';
 import { COMMAND } from './ids.js';
 import { type BotReceiver, createReceiver } from './receiver.js';
 import { healthRoute } from './routes/health.js';
@@ -62,6 +69,7 @@ export async function createBotApp(deps: BotDeps, features: readonly Feature[] =
     logger,
     metrics: deps.metrics,
     slackListener: receiver.mode === 'http' ? receiver.listener : undefined,
+    maxHeaderSize: config.sandboxMode ? SANDBOX_MAX_HEADER_SIZE : MAX_HEADER_SIZE,
   });
   return { app, receiver, routes, subcommands, jobs, server, deps };
 }

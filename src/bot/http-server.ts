@@ -10,8 +10,13 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export const SLACK_BODY_LIMIT = 1024 * 1024;
 /** 64 KiB: the largest request body accepted on `/hoiio/…` webhooks. */
 export const WEBHOOK_BODY_LIMIT = 64 * 1024;
-/** The embedded Hoiio sandbox takes GET requests whose query strings run to hundreds of KB. */
+/** Request lines and headers up to 1 MiB: Hoiio notifications may arrive as long GET query strings. */
 export const MAX_HEADER_SIZE = 1024 * 1024;
+/**
+ * 8 MiB in sandbox mode: the embedded sandbox accepts a 2 MB fax PDF Base64- and URL-encoded in a GET query string
+ * (the same as SANDBOX_MAX_HEADER_SIZE in src/hoiio/sandbox/server.ts).
+ */
+export const SANDBOX_MAX_HEADER_SIZE = 8 * 1024 * 1024;
 // After a 413 the rest of the body is read and dropped so the client can read the answer; past this, hang up.
 const DISCARD_LIMIT = 16 * 1024 * 1024;
 
@@ -128,14 +133,22 @@ export interface HttpServerOptions {
   readonly metrics: Metrics;
   /** Bolt's request listener for POST /slack/events (HTTP mode); absent in Socket Mode. */
   readonly slackListener?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** Default {@link MAX_HEADER_SIZE}. */
+  readonly maxHeaderSize?: number;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** The one HTTP listener: Bolt at /slack/events (body capped at 1 MiB), the route table, 404 for the rest. */
-export function createHttpServer({ routes, logger, metrics, slackListener }: HttpServerOptions): Server {
+export function createHttpServer({
+  routes,
+  logger,
+  metrics,
+  slackListener,
+  maxHeaderSize = MAX_HEADER_SIZE,
+}: HttpServerOptions): Server {
   const log = logger.child({ component: 'http' });
-  return createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
+  return createServer({ maxHeaderSize }, (req, res) => {
     const started = process.hrtime.bigint();
     let label = 'unmatched';
     res.on('finish', () => {

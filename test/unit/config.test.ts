@@ -37,7 +37,7 @@ describe('defaults', () => {
       hoiio: { mode: 'sandbox' },
       sandboxMode: true,
       hoiioWebhookToken: undefined,
-      hoiioMediaHosts: ['hoiio.s3.amazonaws.com'],
+      hoiioMediaHosts: ['hoiio.s3.amazonaws.com', 'http://localhost:3000'],
       publicUrl: 'http://localhost:3000',
       databaseUrl: undefined,
       dataDir: '/srv/app/data',
@@ -205,9 +205,28 @@ describe('HOIIO_WEBHOOK_TOKEN', () => {
 });
 
 describe('HOIIO_MEDIA_HOSTS', () => {
+  test("live mode: Hoiio's media host by default; sandbox mode adds the sandbox at PUBLIC_URL", () => {
+    const live = { ...SLACK, HOIIO_APP_ID: 'a', HOIIO_ACCESS_TOKEN: 't' };
+    expect(load(live).hoiioMediaHosts).toEqual(['hoiio.s3.amazonaws.com']);
+    expect(load({ ...live, HOIIO_MEDIA_HOSTS: 'media.example.com' }).hoiioMediaHosts).toEqual(['media.example.com']);
+    expect(load({ ...SLACK, PORT: '4000' }).hoiioMediaHosts).toEqual([
+      'hoiio.s3.amazonaws.com',
+      'http://localhost:4000',
+    ]);
+    expect(load({ ...SLACK, PUBLIC_URL: 'https://hoiio.example.com' }).hoiioMediaHosts).toEqual([
+      'hoiio.s3.amazonaws.com',
+      'hoiio.example.com',
+    ]);
+    expect(
+      load({ ...SLACK, HOIIO_MEDIA_HOSTS: 'm.example.com', PUBLIC_URL: 'http://10.0.0.5:8080/' }).hoiioMediaHosts,
+    ).toEqual(['m.example.com', 'http://10.0.0.5:8080']);
+  });
+
   test('bare hosts (https only), wildcards, https:// hosts and http://host:port origins', () => {
     const c = load({
       ...SLACK,
+      HOIIO_APP_ID: 'a',
+      HOIIO_ACCESS_TOKEN: 't',
       HOIIO_MEDIA_HOSTS:
         'media.example.com,*.cdn.example.com,https://files.example.net,http://localhost:4010,http://[::1]:8080',
     });
