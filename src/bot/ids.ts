@@ -44,6 +44,17 @@ export const ACTION = {
   contactSendSms: 'contact_send_sms',
   txnRetry: 'txn_retry',
   txnCheckStatus: 'txn_check_status',
+  /** "Reply by fax" on an inbound fax card; value = the contact's number (E.164). */
+  faxReply: 'fax_reply',
+  /** "Retry" on a failed outbound fax card; value = the failed transaction's id. */
+  faxRetry: 'fax_retry',
+} as const;
+
+/** Block and action ids of the fax modal's inputs (block id = action id). */
+export const FAX_FIELD = {
+  to: 'fax_to',
+  file: 'fax_file',
+  cover: 'fax_cover',
 } as const;
 
 /** Durable job queues. */
