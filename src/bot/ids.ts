@@ -36,6 +36,8 @@ export const VIEW = {
   smsSend: 'sms_send_modal',
   faxSend: 'fax_send_modal',
   callOwnPhone: 'call_own_phone_modal',
+  /** Reply to an incoming SMS; private_metadata = the incoming transaction's id and thread. */
+  inboundSmsReply: 'inbound_sms_reply_modal',
 } as const;
 
 /** Block action ids on cards and in modals. */
@@ -48,6 +50,14 @@ export const ACTION = {
   faxReply: 'fax_reply',
   /** "Retry" on a failed outbound fax card; value = the failed transaction's id. */
   faxRetry: 'fax_retry',
+  /** "Reply" on an incoming SMS card; value = the incoming transaction's id. */
+  inboundSmsReply: 'inbound_sms_reply',
+} as const;
+
+/** Block and action ids of the inbound SMS reply modal's inputs (block id = action id). */
+export const INBOUND_FIELD = {
+  message: 'inbound_reply_message',
+  confirmOptOut: 'inbound_reply_confirm_opt_out',
 } as const;
 
 /** Block and action ids of the fax modal's inputs (block id = action id). */
