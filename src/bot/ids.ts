@@ -67,6 +67,25 @@ export const FAX_FIELD = {
   cover: 'fax_cover',
 } as const;
 
+/**
+ * Block and action ids of the SMS modal's inputs (block id = action id). `to` and `message` dispatch on every
+ * character (the estimate is refreshed); `confirmOptOut` appears only for a number that replied STOP.
+ */
+export const SMS_FIELD = {
+  to: 'sms_to',
+  message: 'sms_message',
+  senderName: 'sms_sender_name',
+  confirmOptOut: 'sms_confirm_opt_out',
+} as const;
+
+/** Other block ids of the SMS modal and card. */
+export const SMS_BLOCK = {
+  /** The modal's encoding / parts / cost line. */
+  estimate: 'sms_estimate',
+  /** The outbound SMS card's buttons (Retry, Check status, contact buttons). */
+  cardActions: 'sms_card_actions',
+} as const;
+
 /** Durable job queues. */
 export const QUEUE = {
   smsSend: 'sms.send',
