@@ -36,6 +36,8 @@ export const VIEW = {
   smsSend: 'sms_send_modal',
   faxSend: 'fax_send_modal',
   callOwnPhone: 'call_own_phone_modal',
+  /** Pick which number of a message to call (call shortcut); private_metadata = channel, thread, numbers. */
+  callPickNumber: 'call_pick_number_modal',
   /** Reply to an incoming SMS; private_metadata = the incoming transaction's id and thread. */
   inboundSmsReply: 'inbound_sms_reply_modal',
 } as const;
@@ -52,6 +54,18 @@ export const ACTION = {
   faxRetry: 'fax_retry',
   /** "Reply" on an incoming SMS card; value = the incoming transaction's id. */
   inboundSmsReply: 'inbound_sms_reply',
+  /** "Mark handled" on an incoming call card; value = the call transaction's id. */
+  callMarkHandled: 'call_mark_handled',
+  /** "Enter my phone" on a click-to-call card still waiting for the caller's own phone; value = transaction id. */
+  callEnterPhone: 'call_enter_phone',
+} as const;
+
+/** Block and action ids of the call modals' inputs (block id = action id). */
+export const CALL_FIELD = {
+  /** The user's own phone (leg 1). */
+  phone: 'call_own_phone',
+  /** Which number to call (shortcut picker). */
+  number: 'call_number',
 } as const;
 
 /** Block and action ids of the inbound SMS reply modal's inputs (block id = action id). */
