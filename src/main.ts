@@ -8,6 +8,8 @@ import { type BotDeps, createWorkerSlackClient, systemClock } from './bot/deps.j
 import { FEATURES } from './bot/features/index.js';
 import { createMetrics, type Metrics } from './bot/routes/metrics.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { DataDirLockedError, openDatabase } from './db/open-database.js';
 import { type HoiioAttempt, HoiioClient } from './hoiio/index.js';
 import { createSandbox } from './hoiio/sandbox/sandbox.js';
 import { createLogger, type Logger, type RootLogger } from './logger.js';
@@ -52,11 +54,13 @@ async function main(): Promise<void> {
   }
 
   try {
-    // TODO(lead): open the database (src/db/open-database.ts: PGlite in DATA_DIR or DATABASE_URL), run
-    // migrateToLatest, read or create the webhook token (logger.addSecret it), and close it on shutdown.
-    const checkDatabase = async () => {
-      throw Object.assign(new Error('the database is not wired into main.ts yet'), { code: 'database_not_configured' });
-    };
+    const database = await openDatabase({
+      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+      dataDir: config.dataDir,
+      logger: logger.child({ component: 'db' }),
+    });
+    cleanups.push(() => database.close());
+    await migrateToLatest(database.db, logger.child({ component: 'migrate' }));
 
     const metrics = createMetrics();
     const deps: BotDeps = {
@@ -66,7 +70,8 @@ async function main(): Promise<void> {
       metrics,
       slack: createWorkerSlackClient(config, logger),
       hoiio: createHoiioClient(config, logger, metrics),
-      checkDatabase,
+      db: database.db,
+      database,
     };
     const bot = await createBotApp(deps, FEATURES);
     // TODO(lead): read or create the webhook token in the database (settings) instead of a per-process one.
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
     printBanner(config, running);
     checkSlackToken(deps, logger, () => shutdown('Slack rejected the bot token', 1));
   } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`hoiio-slack cannot start: ${error.message}\n`);
+      await shutdown('data directory locked', 1);
+      return;
+    }
     // The logger redacts secrets, which a startup error (a connection string, a token) may contain.
     logger.fatal({ err: error }, 'hoiio-slack failed to start');
     await shutdown('startup failed', 1);

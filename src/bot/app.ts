@@ -54,7 +54,7 @@ export async function createBotApp(deps: BotDeps, features: readonly Feature[] =
   app.error(handleAppError(deps));
 
   const routes = new RouteTable();
-  routes.mount('/healthz', healthRoute({ checkDatabase: deps.checkDatabase, logger }));
+  routes.mount('/healthz', healthRoute({ checkDatabase: () => deps.database.ping(), logger }));
   routes.mount('/metrics', metricsRoute(deps.metrics));
   const subcommands = new SubcommandRegistry();
   const jobs = new JobRegistry();

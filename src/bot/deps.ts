@@ -1,5 +1,8 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/open-database.js';
 import type { HoiioClient } from '../hoiio/index.js';
 import type { Logger } from '../logger.js';
 import { toSlackLogger } from './receiver.js';
@@ -12,10 +15,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/**
- * Everything a feature may use, built once in main.ts (tests build their own). No module-level singletons.
- * TODO(lead): `db: DatabaseHandle` (src/db/open-database.ts) joins here once that module is in the tree.
- */
+/** Everything a feature may use, built once in main.ts (tests build their own). No module-level singletons. */
 export interface BotDeps {
   readonly config: Config;
   readonly logger: Logger;
@@ -25,8 +25,10 @@ export interface BotDeps {
   readonly slack: WebClient;
   /** The Hoiio API: the real one, or the built-in sandbox in sandbox mode. */
   readonly hoiio: HoiioClient;
-  /** Resolves when the database answers (GET /healthz). */
-  readonly checkDatabase: () => Promise<unknown>;
+  /** The database (`database.db`), for repositories and transactions. */
+  readonly db: Kysely<Database>;
+  /** The open database: engine, `ping()` (GET /healthz), `listen()` (job wake-ups), `close()`. */
+  readonly database: DatabaseHandle;
 }
 
 /**

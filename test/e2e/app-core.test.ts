@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
 import { type BotDeps, createWorkerSlackClient, systemClock } from '../../src/bot/deps.js';
 import type { Feature } from '../../src/bot/features/index.js';
@@ -22,6 +22,7 @@ import { HoiioClient } from '../../src/hoiio/hoiio-client.js';
 import { createLogger, serializeError } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { eventCallback, FORM, interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
+import { openTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
@@ -33,13 +34,20 @@ interface Harness {
   readonly slack: FakeSlack;
   readonly bot: BotApp;
   readonly logs: string[];
-  readonly db: { up: boolean };
   readonly running: RunningBotApp;
   send(
     request: Parameters<typeof sendSigned>[1],
     options?: Partial<Parameters<typeof sendSigned>[2]>,
   ): Promise<Response>;
 }
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
 
 let slack: FakeSlack;
 beforeEach(async () => {
@@ -49,7 +57,7 @@ afterEach(async () => {
   await slack.close();
 });
 
-async function startApp(features: Feature[] = []): Promise<Harness> {
+async function startApp(features: Feature[] = [], db: TestDatabase = database): Promise<Harness> {
   const config = loadConfig(
     {
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -67,7 +75,6 @@ async function startApp(features: Feature[] = []): Promise<Harness> {
     secrets: config.secrets(),
     destination: { write: (l) => logs.push(l) },
   });
-  const db = { up: true };
   const deps: BotDeps = {
     config,
     logger,
@@ -76,9 +83,8 @@ async function startApp(features: Feature[] = []): Promise<Harness> {
     slack: createWorkerSlackClient(config, logger),
     // never called by the core; features test it against the sandbox
     hoiio: new HoiioClient({ appId: 'sandbox', accessToken: 'sandbox', baseUrl: 'http://127.0.0.1:9/open/' }),
-    checkDatabase: async () => {
-      if (!db.up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-    },
+    db: db.db,
+    database: db,
   };
   const bot = await createBotApp(deps, features);
   const running = await startBotApp(bot, { port: 0, host: '127.0.0.1' });
@@ -88,7 +94,6 @@ async function startApp(features: Feature[] = []): Promise<Harness> {
     slack,
     bot,
     logs,
-    db,
     running,
     send: (request, options) => sendSigned(running.url, request, { signingSecret: SIGNING_SECRET, ...options }),
   };
@@ -309,11 +314,12 @@ describe('errors', () => {
 
 describe('own routes', () => {
   test('/healthz is 200 while the database answers and 503 when it does not', async () => {
-    const t = await startApp();
+    const own = await openTestDatabase();
+    const t = await startApp([], own);
     const up = await fetch(new URL('/healthz', t.url));
     expect(up.status).toBe(200);
     expect(await up.json()).toEqual({ ok: true });
-    t.db.up = false;
+    await own.close();
     const down = await fetch(new URL('/healthz', t.url));
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ ok: false });
@@ -551,7 +557,8 @@ describe('Socket Mode', () => {
       metrics: createMetrics({ defaultMetrics: false }),
       slack: createWorkerSlackClient(config, logger),
       hoiio: new HoiioClient({ appId: 'sandbox', accessToken: 'sandbox', baseUrl: 'http://127.0.0.1:9/open/' }),
-      checkDatabase: async () => undefined,
+      db: database.db,
+      database,
     });
     expect(bot.receiver.mode).toBe('socket');
     // listen without connecting the socket (that needs Slack's websocket endpoint)
