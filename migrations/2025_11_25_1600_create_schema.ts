@@ -143,6 +143,8 @@ const UP = [
     channel_id text NOT NULL CHECK (channel_id <> ''),
     number text NOT NULL CHECK (number ~ ${E164}),
     thread_ts text,
+    claim_owner text,
+    claim_expires_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (channel_id, number)
