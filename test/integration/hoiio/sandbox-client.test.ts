@@ -100,7 +100,12 @@ describe.each(['POST', 'GET'] as const)('HoiioClient (%s) against the sandbox', 
 
   test('fax: send (multipart), query status, history, rate', async () => {
     const { server, receiver, client, notify } = await setup(method);
-    const sent = await client.fax.send({ dest: '+6562220000', file: await a4Pdf(3), filename: 'q.pdf', notifyUrl: notify });
+    const sent = await client.fax.send({
+      dest: '+6562220000',
+      file: await a4Pdf(3),
+      filename: 'q.pdf',
+      notifyUrl: notify,
+    });
     expect(sent.txnRef).toMatch(/^AA-C-\d+$/);
     const result = await receiver.waitFor((r) => r.form.get('txn_ref') === sent.txnRef);
     expect(result.form.get('fax_status')).toBe('answered');
@@ -109,7 +114,11 @@ describe.each(['POST', 'GET'] as const)('HoiioClient (%s) against the sandbox', 
     expect(status).toMatchObject({ faxStatus: 'answered', faxPages: 3, dest: '+6562220000', debit: '0.045' });
     const pdf = await fetch(status.faxUrl as string);
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     await fetch(`${server.url}/api/trigger/fax`, {
       method: 'POST',

@@ -30,7 +30,7 @@ function voicemailApp(receiver: Receiver, server: Server) {
     if (r.status !== 'success_ok') errors.push(r.status);
   };
   receiver.onNotification(async (r: Received) => {
-    const f = Object.fromEntries(r.form);
+    const f: any = Object.fromEntries(r.form);
     if (r.path !== '/voice' || f.call_state === 'ended' || !f.session) return;
     const session = f.session;
     if (f.ivr_block === 'answer')
@@ -130,7 +130,7 @@ describe('sandbox IVR', () => {
     const next = `${receiver.url}/voice`;
     const digits: string[] = [];
     receiver.onNotification(async (r) => {
-      const f = Object.fromEntries(r.form);
+      const f: any = Object.fromEntries(r.form);
       if (f.call_state === 'ended') return;
       if (f.ivr_block === 'gather') digits.push(f.digits ?? '?');
       if (f.ivr_block === 'answer' || (f.ivr_block === 'gather' && digits.length < 3)) {

@@ -58,7 +58,7 @@ describe('sandbox notifications', () => {
       expect(r.form.get('date')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       expect(parseNotification(merged(r), 'status')).toMatchObject({ kind: 'sms.status', txnRef: sent.txn_ref });
     }
-    expect(events.map((e) => [e.params.sms_status, e.status])).toEqual([
+    expect(events.map(({ params: { sms_status }, status }) => [sms_status, status])).toEqual([
       ['queued', 200],
       ['delivered', 200],
     ]);

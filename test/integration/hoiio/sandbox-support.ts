@@ -103,13 +103,13 @@ export async function hoiio(
   api: string,
   params: Record<string, string> = {},
   credentials: Record<string, string> = { app_id: 'sandbox', access_token: 'sandbox' },
-): Promise<Record<string, unknown> & { status: string }> {
+): Promise<any> {
   const res = await fetch(`${base}/open/${api}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...credentials, ...params }).toString(),
   });
-  return (await res.json()) as Record<string, unknown> & { status: string };
+  return res.json();
 }
 
 /** POSTs JSON to the sandbox's own API. */
@@ -119,5 +119,6 @@ export async function control(base: string, path: string, body: Record<string, u
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  const json: any = await res.json();
+  return { status: res.status, json };
 }
