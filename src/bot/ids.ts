@@ -40,6 +40,10 @@ export const VIEW = {
   callPickNumber: 'call_pick_number_modal',
   /** Reply to an incoming SMS; private_metadata = the incoming transaction's id and thread. */
   inboundSmsReply: 'inbound_sms_reply_modal',
+  /** Add or edit a number route (admins); private_metadata = who opened it and the number being edited. */
+  adminRoute: 'admin_route_modal',
+  /** Spend cap and undo window (admins), from App Home. */
+  adminSettings: 'admin_settings_modal',
 } as const;
 
 /** Block action ids on cards and in modals. */
@@ -58,6 +62,36 @@ export const ACTION = {
   callMarkHandled: 'call_mark_handled',
   /** "Enter my phone" on a click-to-call card still waiting for the caller's own phone; value = transaction id. */
   callEnterPhone: 'call_enter_phone',
+  /** "Cancel" on a send still waiting out the undo window; value = the transaction's id. */
+  txnCancel: 'txn_cancel',
+  /** History paging (Next / Previous); value = JSON of the query and offset. */
+  historyPage: 'history_page',
+  /** Route list buttons: add (no value), edit / remove (value = the Hoiio number, E.164). */
+  routeAdd: 'route_add',
+  routeEdit: 'route_edit',
+  routeRemove: 'route_remove',
+  /** App Home: Redrive a dead job (admins); value = the job id. */
+  homeRedrive: 'home_redrive',
+  /** App Home quick buttons that open the SMS, fax and call modals. */
+  homeSendSms: 'home_send_sms',
+  homeSendFax: 'home_send_fax',
+  homeCall: 'home_call',
+  /** App Home: open the settings modal (admins). */
+  homeSettings: 'home_settings',
+} as const;
+
+/** Block and action ids of the admin modals' inputs (block id = action id). */
+export const ADMIN_FIELD = {
+  routeNumber: 'route_number',
+  routeChannel: 'route_channel',
+  routeLabel: 'route_label',
+  routeGreeting: 'route_greeting',
+  routeRingUsers: 'route_ring_users',
+  routeRingTimeout: 'route_ring_timeout',
+  routeVoicemail: 'route_voicemail',
+  routeMenu: 'route_menu',
+  spendCap: 'settings_spend_cap',
+  undoWindow: 'settings_undo_window',
 } as const;
 
 /** Block and action ids of the call modals' inputs (block id = action id). */
@@ -108,4 +142,6 @@ export const QUEUE = {
   txnReconcile: 'txn.reconcile',
   slackPost: 'slack.post',
   inboundRelay: 'inbound.relay',
+  /** DMs admins once a month when spend reaches 80 % of the cap. */
+  spendCapWarning: 'admin.spend_warning',
 } as const;
