@@ -32,6 +32,7 @@ export const STEP_MS = {
 /** Seconds a step stands for in billing (time is compressed, billing is not). */
 export const SIM_SECONDS = { play: 6, gather: 5, transferRing: 20, talk: 90, record: 20, fax: 60 } as const;
 
+/** Everything the endpoints, the IVR engine and the JSON API share. */
 export interface SandboxContext {
   state: SandboxState;
   scheduler: Scheduler;

@@ -48,6 +48,7 @@ export interface BlockParams {
   force?: boolean;
 }
 
+/** One IVR call: its state (`ringing` → `ongoing` → `ended`), the caller's script and the blocks sent. */
 export interface IvrSession {
   session: string;
   seq: number;
@@ -84,6 +85,7 @@ interface EndNotice {
   extra?: NotificationParams;
 }
 
+/** Runs every IVR session of a sandbox: incoming calls, dials and the blocks applications send. */
 export class IvrEngine {
   readonly sessions = new Map<string, IvrSession>();
 

@@ -27,6 +27,7 @@ function s3Error(res: ServerResponse, status: number, code: string, message: str
   );
 }
 
+/** Fax PDFs and recordings in memory, served behind signed URLs that expire after `ttlSeconds`. */
 export class MediaStore {
   readonly #items = new Map<string, MediaItem>();
   readonly #key = randomBytes(32);

@@ -31,6 +31,7 @@ export function notificationTarget(url: string, body: string): string {
   return `${base}${sep}${body}`;
 }
 
+/** Sends notifications in the background (tracked by the scheduler) and keeps a log of the last 200. */
 export class Notifier {
   readonly #chains = new Map<string, Promise<void>>();
   readonly log: NotificationRecord[] = [];

@@ -7,6 +7,7 @@ import type { SandboxLogger } from './types.js';
 /** Cancels a scheduled callback; a no-op once it ran. */
 export type Cancel = () => void;
 
+/** Scaled timers and tracked background work; `whenIdle()` resolves when neither is pending. */
 export class Scheduler {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #work = new Set<Promise<unknown>>();

@@ -79,6 +79,7 @@ export interface FaxTxn {
   live: boolean;
 }
 
+/** Any transaction. */
 export type Txn = SmsTxn | CallTxn | FaxTxn;
 
 /** One of the account's Hoiio numbers. */
@@ -114,15 +115,18 @@ export interface AccountState {
 
 /** The default account's credentials. */
 export const SANDBOX_APP_ID = 'sandbox';
+/** The default account's access token (also the key of `X-Hoiio-Signature`). */
 export const SANDBOX_ACCESS_TOKEN = 'sandbox';
 /** The default account's numbers: one voice+SMS number and one fax number. */
 export const SANDBOX_VOICE_NUMBER = '+6531580001';
+/** The default account's fax number (mode `fax`). */
 export const SANDBOX_FAX_NUMBER = '+6531580002';
 /** The default account's registered mobile number (leg 1 of voice/call when dest1 is omitted). */
 export const SANDBOX_MOBILE_NUMBER = '+6591234567';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The account, its numbers and its transactions. */
 export class SandboxState {
   account!: AccountState;
   numbers = new Map<string, NumberState>();

@@ -21,8 +21,9 @@ export function fail(status: string): never {
   throw new HoiioStatusError(status);
 }
 
-/** Longest `tag`, `notify_url`. */
+/** Longest `tag`. */
 export const MAX_TAG = 256;
+/** Longest `notify_url` (and forwarding URL). */
 export const MAX_URL = 4000;
 
 /** Read access to one request's parameters. */
