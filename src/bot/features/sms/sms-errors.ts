@@ -8,6 +8,8 @@ export const SMS_ERROR = {
   deliveryError: 'sms_delivery_error',
   /** Reconciliation found no trace of the send at Hoiio. */
   notFound: 'sms_not_found',
+  /** Hoiio could not be reached for many attempts; nothing was sent. */
+  unreachable: 'sms_hoiio_unreachable',
 } as const;
 
 /**
@@ -25,6 +27,8 @@ export function explainSmsError(code: string | null, to: string | null): string 
       return `Hoiio reported an error delivering it to ${number}.`;
     case SMS_ERROR.notFound:
       return 'Hoiio has no record of it; it was not sent.';
+    case SMS_ERROR.unreachable:
+      return 'We could not reach Hoiio for several minutes, so nothing was sent. Press Retry to try again.';
     case 'error_insufficient_credit':
       return 'The Hoiio account is out of credit, so nothing was sent. Ask an admin to top it up, then press Retry.';
     case 'error_dest_invalid':

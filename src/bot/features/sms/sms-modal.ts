@@ -121,7 +121,7 @@ export function readSmsModalMeta(privateMetadata: string | undefined): SmsModalM
     const parsed: unknown = JSON.parse(privateMetadata ?? '');
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { channel, threadTs } = parsed as { channel?: unknown; threadTs?: unknown };
-    if (typeof channel !== 'string' || !/^[CDG][A-Z0-9]+$/.test(channel)) return undefined;
+    if (typeof channel !== 'string' || !/^[CDGUW][A-Z0-9]+$/.test(channel)) return undefined;
     return typeof threadTs === 'string' ? { channel, threadTs } : { channel };
   } catch {
     return undefined;
