@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { migrations } from '../../../migrations/index.js';
 import { json } from '../../../src/db/json.js';
 import { migrateDown, migrateToLatest } from '../../../src/db/migrate.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { openDatabase } from '../../../src/db/open-database.js';
+import {
+  databaseUrlFor,
+  dropDatabase,
+  openTestDatabase,
+  type TestDatabase,
+  testEngines,
+  withDatabase,
+} from '../../support/test-db.js';
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
   const { rows } = await sql<{ tablename: string }>`
@@ -121,5 +129,21 @@ describe.each(testEngines())('schema on %s', (engine) => {
     const event = sql`insert into inbound_events (kind, dedupe_key, params) values ('sms', 'sms:AA-2', '{}')`;
     await event.execute(t.db);
     await expect(event.execute(t.db)).rejects.toThrow(/duplicate key/);
+  });
+});
+
+describe.skipIf(!testEngines().includes('postgres'))('migrations on a fresh PostgreSQL', () => {
+  test('instances starting together migrate once, safely', async () => {
+    const baseUrl = process.env['TEST_DATABASE_URL']!;
+    const name = `hoiio_migrate_race_${process.pid}`;
+    await dropDatabase(baseUrl, name);
+    await withDatabase(baseUrl, (db) => sql`CREATE DATABASE ${sql.id(name)}`.execute(db));
+    onTestFinished(() => dropDatabase(baseUrl, name));
+    const handles = await Promise.all(
+      Array.from({ length: 4 }, () => openDatabase({ databaseUrl: databaseUrlFor(baseUrl, name), poolMax: 2 })),
+    );
+    onTestFinished(() => Promise.all(handles.map((h) => h.close())).then(() => undefined));
+    const applied = await Promise.all(handles.map((h) => migrateToLatest(h.db)));
+    expect(applied.map((a) => a.length).sort()).toEqual([0, 0, 0, Object.keys(migrations).length]);
   });
 });
