@@ -44,7 +44,7 @@ async function api(path, body) {
 }
 function media(url) {
   if (!url) return null;
-  if (!/^https?:\/\//.test(url)) return String(url);
+  if (!/^https?:[/][/]/.test(url)) return String(url);
   if (/\\.mp3(\\?|$)/.test(url)) return el('audio', { controls: '', preload: 'none', src: url });
   return el('a', { href: url, target: '_blank', rel: 'noopener' }, /\\.pdf(\\?|$)/.test(url) ? 'PDF' : 'link');
 }

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Script } from 'node:vm';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { createSandbox, SANDBOX_MAX_HEADER_SIZE, type SandboxRequestEvent } from '../../../src/hoiio/sandbox/index.js';
 import { startReceiver } from './sandbox-support.js';
@@ -42,6 +43,9 @@ describe('sandbox embedded at /sandbox', () => {
 
     const page = await (await fetch(`${origin}/sandbox`)).text();
     expect(page).toContain('const BASE = "/sandbox"');
+    // The page's script is valid JavaScript (the browser test runs it; this checks it without Chromium).
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1] ?? '';
+    expect(() => new Script(script)).not.toThrow();
     const balance = await (
       await fetch(`${origin}/sandbox/open/user/get_balance?app_id=sandbox&access_token=sandbox`)
     ).json();
