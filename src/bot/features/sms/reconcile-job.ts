@@ -8,8 +8,8 @@ import {
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { type HoiioClient, HoiioInvalidRequestError, type SmsRecord } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
-import { reconcileFax } from '../fax/reconcile-fax.js';
 import type { BotDeps } from '../../deps.js';
+import { reconcileFax } from '../fax/reconcile-fax.js';
 import type { JobContext, JobHandler, QueuedJob } from '../index.js';
 import { findSmsByTag } from './find-sms-by-tag.js';
 import { transactionIdOf } from './send-sms-job.js';
