@@ -60,8 +60,11 @@ describe('faxCard', () => {
     expect(actionIds(faxCard({ ...base, status: 'failed', retryable: false }).blocks)).toEqual([]);
   });
 
-  test('unknown → Check status, never Retry', () => {
+  test('unknown → Check status, never Retry; while checking, no button', () => {
     expect(actionIds(faxCard({ ...base, status: 'unknown', retryable: true }).blocks)).toEqual([ACTION.txnCheckStatus]);
+    const checking = faxCard({ ...base, status: 'unknown', checking: true });
+    expect(actionIds(checking.blocks)).toEqual([]);
+    expect(JSON.stringify(checking.blocks)).toContain('Checking with Hoiio');
   });
 });
 

@@ -101,6 +101,8 @@ export interface FaxCardInput {
   readonly retriedBy?: number | undefined;
   /** Id of the transaction this one retries. */
   readonly retryOf?: number | undefined;
+  /** A Check status is under way. */
+  readonly checking?: boolean | undefined;
 }
 
 const STATUS_EMOJI: Readonly<Record<FaxCardStatus, string>> = {
@@ -163,6 +165,7 @@ function statusNote(fax: FaxCardInput): string | undefined {
       return fax.retriedBy !== undefined ? `${reason}\nRetried: see the new card.` : reason;
     }
     case 'unknown':
+      if (fax.checking) return ':mag: Checking with Hoiio…';
       return 'The connection to Hoiio broke while sending, so it is not known whether the fax went out. It will not be re-sent blindly: use Check status.';
   }
 }
@@ -179,7 +182,7 @@ function cardButtons(fax: FaxCardInput): types.Button[] {
       },
     ];
   }
-  if (fax.status === 'unknown') {
+  if (fax.status === 'unknown' && !fax.checking) {
     return [
       {
         type: 'button',

@@ -27,5 +27,6 @@ export async function renderOutboundFax(txn: TransactionRow, context: CardContex
     retryable: meta.retryable ?? true,
     retriedBy: meta.retried_by,
     retryOf: txn.parent_id ?? undefined,
+    checking: txn.meta['checking'] === true,
   });
 }
