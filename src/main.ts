@@ -2,17 +2,18 @@
  * `npm start`: reads the configuration once, builds every dependency explicitly, starts the one HTTP listener
  * (and Socket Mode when configured), and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { randomBytes } from 'node:crypto';
-import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
-import { type BotDeps, createWorkerSlackClient, systemClock } from './bot/deps.js';
+import { createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
+import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from './bot/deps.js';
+import { createEmbeddedSandbox } from './bot/embedded-sandbox.js';
 import { FEATURES } from './bot/features/index.js';
+import { startJobRunner } from './bot/job-runner.js';
 import { createMetrics, type Metrics } from './bot/routes/metrics.js';
+import { resolveWebhookTokens, type WebhookUrls } from './bot/webhook-urls.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { DataDirLockedError, openDatabase } from './db/open-database.js';
 import { type HoiioAttempt, HoiioClient } from './hoiio/index.js';
-import { createSandbox } from './hoiio/sandbox/sandbox.js';
-import { createLogger, type Logger, type RootLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 
 const FATAL_SLACK_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
@@ -62,25 +63,41 @@ async function main(): Promise<void> {
     cleanups.push(() => database.close());
     await migrateToLatest(database.db, logger.child({ component: 'migrate' }));
 
+    const tokens = await resolveWebhookTokens(database.db, config.hoiioWebhookToken);
+    for (const token of [tokens.token, ...tokens.previousTokens]) logger.addSecret(token);
+    const platform = platformDeps(config.publicUrl, tokens.token, tokens.previousTokens);
+    const { webhookUrls } = platform;
+
     const metrics = createMetrics();
+    const embedded = config.sandboxMode
+      ? createEmbeddedSandbox({ logger, onAttempt: hoiioMetrics(metrics) })
+      : undefined;
     const deps: BotDeps = {
       config,
       logger,
       clock: systemClock,
       metrics,
       slack: createWorkerSlackClient(config, logger),
-      hoiio: createHoiioClient(config, logger, metrics),
+      hoiio: embedded?.hoiio ?? createHoiioClient(config, logger, metrics),
       db: database.db,
       database,
+      ...platform,
     };
     const bot = await createBotApp(deps, FEATURES);
-    // TODO(lead): read or create the webhook token in the database (settings) instead of a per-process one.
-    const webhookToken = config.hoiioWebhookToken ?? generatedWebhookToken(logger);
-    if (config.sandboxMode) cleanups.push(mountSandbox(bot, webhookToken, logger));
-    // TODO(lead): mount the Hoiio webhook intake at /hoiio and start the job worker with bot.jobs.toRecord().
+    embedded?.mount(bot.routes);
     const running = await startBotApp(bot);
+    // Shutdown runs these in reverse: the worker stops first (its jobs may call the sandbox through our
+    // listener), then the sandbox (its last notifications come to our listener), then the listener.
     cleanups.push(() => running.stop());
-    printBanner(config, running);
+    // PORT=0 without PUBLIC_URL: only now do we know where we are.
+    if (new URL(config.publicUrl).port === '0') webhookUrls.rebase(running.url);
+    if (embedded) {
+      embedded.start(running.url, webhookUrls);
+      cleanups.push(() => embedded.close());
+    }
+    const runner = await startJobRunner(bot);
+    cleanups.push(() => runner.stop());
+    printBanner(config, running, webhookUrls);
     checkSlackToken(deps, logger, () => shutdown('Slack rejected the bot token', 1));
   } catch (error) {
     if (error instanceof DataDirLockedError) {
@@ -94,69 +111,41 @@ async function main(): Promise<void> {
   }
 }
 
-function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): HoiioClient {
-  const hoiioLogger = logger.child({ component: 'hoiio' });
-  const onAttempt = ({ endpoint, durationMs, status, errorCode }: HoiioAttempt) => {
+function hoiioMetrics(metrics: Metrics): (attempt: HoiioAttempt) => void {
+  return ({ endpoint, durationMs, status, errorCode }) => {
     metrics.hoiioCalls.inc({ endpoint, outcome: errorCode ?? status ?? 'no_status' });
     metrics.hoiioDuration.observe({ endpoint }, durationMs / 1000);
   };
-  if (config.hoiio.mode === 'live') {
-    return new HoiioClient({
-      appId: config.hoiio.appId,
-      accessToken: config.hoiio.accessToken,
-      baseUrl: config.hoiio.apiUrl,
-      logger: hoiioLogger,
-      onAttempt,
-    });
-  }
-  // The embedded sandbox on our own listener; its app id and access token are both `sandbox`.
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+}
+
+/** The real Hoiio API (live mode). */
+function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): HoiioClient {
+  if (config.hoiio.mode !== 'live') throw new Error('createHoiioClient: live mode only');
   return new HoiioClient({
-    appId: 'sandbox',
-    accessToken: 'sandbox',
-    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/sandbox/open/`,
-    logger: hoiioLogger,
-    onAttempt,
+    appId: config.hoiio.appId,
+    accessToken: config.hoiio.accessToken,
+    baseUrl: config.hoiio.apiUrl,
+    logger: logger.child({ component: 'hoiio' }),
+    onAttempt: hoiioMetrics(metrics),
   });
 }
 
-function generatedWebhookToken(logger: RootLogger): string {
-  const token = randomBytes(24).toString('base64url');
-  logger.addSecret(token);
-  return token;
-}
-
-/**
- * Sandbox mode: the built-in Hoiio sandbox at /sandbox on our own listener, its numbers forwarding to this app's
- * webhook URLs. Returns its cleanup.
- */
-function mountSandbox(bot: BotApp, webhookToken: string, logger: Logger): () => Promise<void> {
-  const { publicUrl } = bot.deps.config;
-  const hooks = `${publicUrl}/hoiio/${webhookToken}`;
-  const sandbox = createSandbox({
-    basePath: '/sandbox',
-    publicUrl: `${publicUrl}/sandbox`,
-    forwarding: { voice: `${hooks}/voice`, fax: `${hooks}/fax`, sms: `${hooks}/sms` },
-    logger: logger.child({ component: 'sandbox' }),
-  });
-  bot.routes.mount('/sandbox', (req, res) => sandbox.handle(req, res));
-  return () => sandbox.close();
-}
-
-function printBanner(config: Config, running: RunningBotApp): void {
+function printBanner(config: Config, running: RunningBotApp, webhookUrls: WebhookUrls): void {
+  const publicUrl = webhookUrls.publicUrl;
   const lines = [
     `hoiio-slack listening on ${running.url}`,
     config.socketMode
       ? '  Slack:    Socket Mode (SLACK_APP_TOKEN)'
-      : `  Slack:    ${config.publicUrl}/slack/events  (Request URL for commands, interactivity and events)`,
-    `  Hoiio:    ${config.publicUrl}/hoiio/****/{sms,voice,fax,status}  (webhooks; the token is a secret)`,
+      : `  Slack:    ${publicUrl}/slack/events  (Request URL for commands, interactivity and events)`,
+    `  Hoiio:    ${publicUrl}/hoiio/****/{sms,voice,fax,status}  (webhooks; the token is a secret)`,
     `  Health:   ${running.url}/healthz    Metrics: ${running.url}/metrics`,
   ];
   if (config.sandboxMode) {
     lines.push(
       '',
-      '  SANDBOX MODE: no Hoiio credentials, so nothing real is sent; Hoiio is simulated locally.',
-      `  Sandbox:  ${config.publicUrl}/sandbox`,
+      '  Sandbox mode: nothing real is sent. No Hoiio credentials, so Hoiio is simulated locally; its numbers',
+      '  forward to the webhooks above. Trigger an incoming SMS, fax or call from the sandbox console:',
+      `  Sandbox:  ${publicUrl}/sandbox`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -14,10 +14,13 @@ import {
   RouteTable,
   SANDBOX_MAX_HEADER_SIZE,
 } from './http-server.js';
-import { COMMAND } from './ids.js';
+import { COMMAND, QUEUE } from './ids.js';
+import { runInboundRelay } from './inbound/run-inbound-relay.js';
 import { type BotReceiver, createReceiver } from './receiver.js';
 import { healthRoute } from './routes/health.js';
+import { hoiioWebhookRoute } from './routes/hoiio-webhooks.js';
 import { metricsRoute } from './routes/metrics.js';
+import { SlackPoster } from './slack-poster.js';
 
 /** The built app: Bolt, its receiver, the registries features filled, and the (not yet listening) server. */
 export interface BotApp {
@@ -38,7 +41,9 @@ export interface RunningBotApp {
 
 /**
  * Builds the Bolt app (explicit `init()`, one error handler), the receiver for HTTP or Socket Mode, the core
- * routes (`/healthz`, `/metrics`) and every feature. Starts nothing and calls no Slack API.
+ * routes (`/healthz`, `/metrics`), the platform (Hoiio webhooks at `/hoiio`, the `inbound.relay` dispatcher, the
+ * `slack.post` poster) and every feature. Starts nothing (see `startJobRunner` for the worker) and calls no Slack
+ * API.
  */
 export async function createBotApp(deps: BotDeps, features: readonly Feature[] = FEATURES): Promise<BotApp> {
   const { config, logger } = deps;
@@ -59,8 +64,16 @@ export async function createBotApp(deps: BotDeps, features: readonly Feature[] =
   const subcommands = new SubcommandRegistry();
   const jobs = new JobRegistry();
   app.command(COMMAND.hoiio, handleHoiioCommand(deps, subcommands));
+  // The platform every feature stands on: Hoiio webhook intake, the relay dispatcher, the Slack poster.
+  routes.mount('/hoiio', hoiioWebhookRoute(deps));
+  jobs.add(QUEUE.inboundRelay, runInboundRelay(deps));
+  const poster = new SlackPoster(
+    deps,
+    deps.slackChannelIntervalMs !== undefined ? { channelIntervalMs: deps.slackChannelIntervalMs } : {},
+  );
+  jobs.add(QUEUE.slackPost, poster.run);
   for (const feature of features) {
-    feature.register({ app, deps, subcommands, jobs, routes });
+    feature.register({ app, deps, subcommands, jobs, routes, cards: deps.cards, inbound: deps.inbound });
     logger.debug({ feature: feature.name }, 'feature registered');
   }
 

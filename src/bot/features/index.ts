@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
+import type { CardRegistry } from '../cards/card-registry.js';
 import type { BotDeps } from '../deps.js';
 import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
+import type { InboundRegistry } from '../inbound/inbound-registry.js';
 
 /** What a feature's `register()` receives: it adds listeners, `/hoiio` subcommands, queue handlers and routes. */
 export interface FeatureContext {
@@ -11,6 +13,10 @@ export interface FeatureContext {
   readonly jobs: JobRegistry;
   /** Extra HTTP routes on the one listener, e.g. `/hoiio` (webhooks) or `/sandbox`. */
   readonly routes: RouteTable;
+  /** Card renderers per (kind, direction), the contact header, media sources (the same as `deps.cards`). */
+  readonly cards: CardRegistry;
+  /** Relay handlers per notification kind (the same as `deps.inbound`). */
+  readonly inbound: InboundRegistry;
 }
 
 /** One user-facing feature (one folder under features/). */
