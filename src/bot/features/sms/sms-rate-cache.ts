@@ -39,7 +39,7 @@ export class SmsRateCache {
       if (settled === PENDING || now - hit.at < ttl) return hit.rate;
     }
     const rate = this.#hoiio.sms
-      .getRate({ dest }, { timeoutMs: RATE_TIMEOUT_MS })
+      .getRate({ dest }, { timeoutMs: RATE_TIMEOUT_MS, maxRetries: 0 })
       .then((r) => ({ currency: r.currency, rate: r.rate }))
       .catch(() => undefined);
     this.#entries.set(key, { at: now, rate });
