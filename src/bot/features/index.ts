@@ -4,6 +4,7 @@ import type { BotDeps } from '../deps.js';
 import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
 import type { InboundRegistry } from '../inbound/inbound-registry.js';
+import { register as registerSms } from './sms/index.js';
 
 /** What a feature's `register()` receives: it adds listeners, `/hoiio` subcommands, queue handlers and routes. */
 export interface FeatureContext {
@@ -27,7 +28,8 @@ export interface Feature {
 
 /** The features the app runs, in registration order. Each folder's index.ts exports its `register`. */
 export const FEATURES: readonly Feature[] = [
-  // TODO(lead): { name: 'sms', register: registerSms }, fax, call, inbound, home, admin — as they land.
+  { name: 'sms', register: registerSms },
+  // TODO(lead): fax, call, inbound, home, admin — as they land.
 ];
 
 /** A job as a queue handler sees it; the job runner passes its full row, which has at least these fields. */
