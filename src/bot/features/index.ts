@@ -4,6 +4,7 @@ import type { BotDeps } from '../deps.js';
 import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
 import type { InboundRegistry } from '../inbound/inbound-registry.js';
+import { register as registerFax } from './fax/index.js';
 import { register as registerSms } from './sms/index.js';
 
 /** What a feature's `register()` receives: it adds listeners, `/hoiio` subcommands, queue handlers and routes. */
@@ -29,7 +30,8 @@ export interface Feature {
 /** The features the app runs, in registration order. Each folder's index.ts exports its `register`. */
 export const FEATURES: readonly Feature[] = [
   { name: 'sms', register: registerSms },
-  // TODO(lead): fax, call, inbound, home, admin — as they land.
+  { name: 'fax', register: registerFax },
+  // TODO(lead): call, inbound, home, admin — as they land.
 ];
 
 /** A job as a queue handler sees it; the job runner passes its full row, which has at least these fields. */
