@@ -38,6 +38,13 @@ export type ContactHeaderRenderer = (input: ContactHeaderInput, context: CardCon
  */
 export type MediaUrlSource = (txn: TransactionRow, deps: BotDeps) => Promise<string | undefined>;
 
+/**
+ * Looks at media fetched for upload, before it is uploaded (a fax PDF's pages and first lines), and may record
+ * what it found on the transaction; the card is synced after the upload. Runs again if the upload is retried
+ * from the start, so it must be idempotent. Should not throw for media it cannot read.
+ */
+export type MediaInspector = (txn: TransactionRow, bytes: Uint8Array, deps: BotDeps) => Promise<void>;
+
 type Key = `${TxnKind}:${TxnDirection}`;
 
 /**
@@ -47,6 +54,7 @@ type Key = `${TxnKind}:${TxnDirection}`;
 export class CardRegistry {
   readonly #renderers = new Map<Key, CardRenderer>();
   readonly #mediaSources = new Map<Key, MediaUrlSource>();
+  readonly #mediaInspectors = new Map<Key, MediaInspector>();
   #header: ContactHeaderRenderer = async (input) => contactHeaderCard(input);
 
   register(kind: TxnKind, direction: TxnDirection, renderer: CardRenderer): void {
@@ -67,6 +75,13 @@ export class CardRegistry {
     this.#mediaSources.set(key, source);
   }
 
+  /** What to learn from fetched media of transactions of this kind before it is uploaded. */
+  registerMediaInspector(kind: TxnKind, direction: TxnDirection, inspector: MediaInspector): void {
+    const key: Key = `${kind}:${direction}`;
+    if (this.#mediaInspectors.has(key)) throw conflict(`A media inspector for ${key} is already registered`);
+    this.#mediaInspectors.set(key, inspector);
+  }
+
   has(kind: TxnKind, direction: TxnDirection): boolean {
     return this.#renderers.has(`${kind}:${direction}`);
   }
@@ -82,6 +97,10 @@ export class CardRegistry {
 
   mediaSource(kind: TxnKind, direction: TxnDirection): MediaUrlSource | undefined {
     return this.#mediaSources.get(`${kind}:${direction}`);
+  }
+
+  mediaInspector(kind: TxnKind, direction: TxnDirection): MediaInspector | undefined {
+    return this.#mediaInspectors.get(`${kind}:${direction}`);
   }
 }
 

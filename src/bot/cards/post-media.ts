@@ -28,6 +28,7 @@ export async function uploadMedia(ctx: PosterContext, transactionId: number, hos
   if (pending === undefined) {
     const bytes = await fetchTransactionMedia(ctx, txn, hosts);
     if (bytes === undefined) return;
+    await deps.cards.mediaInspector(txn.kind, txn.direction)?.(txn, bytes, deps);
     pending = await sendBytes(ctx, txn, bytes);
   }
   try {
