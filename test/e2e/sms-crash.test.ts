@@ -38,13 +38,13 @@ describe.each(testEngines())('SMS survives a crash right after the ack (%s)', (e
     const storage: NodeJS.ProcessEnv = {};
     if (engine === 'postgres') {
       database = await openTestDatabase('postgres');
-      storage.DATABASE_URL = database.databaseUrl;
+      storage['DATABASE_URL'] = database.databaseUrl;
     } else {
-      storage.DATA_DIR = await prepareTestDataDir();
+      storage['DATA_DIR'] = await prepareTestDataDir();
     }
     env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
       NODE_ENV: 'production',
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -87,7 +87,7 @@ describe.each(testEngines())('SMS survives a crash right after the ack (%s)', (e
       await waitForHealthy(port, second);
       // The restarted app finishes the work: the SMS goes out and its card reaches "delivered".
       const delivered = (c: { args: Record<string, any> }) =>
-        c.args.channel === 'C0CRASH' && / delivered$/.test(c.args.text);
+        c.args['channel'] === 'C0CRASH' && / delivered$/.test(c.args['text']);
       await Promise.race([
         slack.waitForCall('chat.update', delivered),
         slack.waitForCall('chat.postMessage', delivered),
@@ -95,7 +95,7 @@ describe.each(testEngines())('SMS survives a crash right after the ack (%s)', (e
       const sent = (await outbox(sandbox)).filter((i) => i.kind === 'sms' && i.msg === 'Survives a crash');
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ dest: '+6591234567', tag: expect.stringMatching(/^hs-c-/) });
-      const cards = slack.calls('chat.postMessage').filter((c) => c.args.channel === 'C0CRASH');
+      const cards = slack.calls('chat.postMessage').filter((c) => c.args['channel'] === 'C0CRASH');
       expect(cards.length).toBeGreaterThanOrEqual(1);
       expect(cards.length).toBeLessThanOrEqual(2); // the first process may have posted the card before dying
     } finally {
