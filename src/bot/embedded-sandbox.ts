@@ -23,9 +23,10 @@ export interface EmbeddedSandbox {
   mount(routes: RouteTable): void;
   /**
    * Creates the sandbox now that the listener's URL is known: its API is reached at `<localUrl>/sandbox`, its
-   * media URLs and forwarding use `webhookUrls` (the public URL).
+   * media URLs and forwarding use `webhookUrls` (the public URL). `existing`: adopt a sandbox created earlier
+   * (a test restarting the app keeps the sandbox's state) instead of creating one.
    */
-  start(localUrl: string, webhookUrls: WebhookUrls): Sandbox;
+  start(localUrl: string, webhookUrls: WebhookUrls, existing?: Sandbox): Sandbox;
   close(): Promise<void>;
 }
 
@@ -65,16 +66,18 @@ export function createEmbeddedSandbox(options: EmbeddedSandboxOptions): Embedded
         else res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"sandbox starting"}');
       });
     },
-    start(localUrl, webhookUrls) {
+    start(localUrl, webhookUrls, existing) {
       if (sandbox) return sandbox;
       localOrigin = new URL(localUrl).origin;
-      sandbox = createSandbox({
-        basePath: SANDBOX_PATH,
-        publicUrl: `${webhookUrls.publicUrl}${SANDBOX_PATH}`,
-        forwarding: { voice: webhookUrls.url('voice'), fax: webhookUrls.url('fax'), sms: webhookUrls.url('sms') },
-        logger: options.logger.child({ component: 'sandbox' }),
-        ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-      });
+      sandbox =
+        existing ??
+        createSandbox({
+          basePath: SANDBOX_PATH,
+          publicUrl: `${webhookUrls.publicUrl}${SANDBOX_PATH}`,
+          forwarding: { voice: webhookUrls.url('voice'), fax: webhookUrls.url('fax'), sms: webhookUrls.url('sms') },
+          logger: options.logger.child({ component: 'sandbox' }),
+          ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+        });
       return sandbox;
     },
     async close() {
