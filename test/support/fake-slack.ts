@@ -15,6 +15,8 @@ export interface RecordedCall {
   readonly token: string | undefined;
   /** Order of arrival, from 1. */
   readonly seq: number;
+  /** When the request arrived (`Date.now()`), e.g. to check a Retry-After was honoured. */
+  readonly at: number;
   /** What the fake answered (status and JSON body). */
   readonly response: { status: number; body: unknown };
 }
@@ -252,8 +254,8 @@ export class FakeSlack {
     res.writeHead(404).end();
   }
 
-  #record(call: Omit<RecordedCall, 'seq'>): void {
-    const recorded: RecordedCall = { ...call, seq: this.#calls.length + 1 };
+  #record(call: Omit<RecordedCall, 'seq' | 'at'>): void {
+    const recorded: RecordedCall = { ...call, seq: this.#calls.length + 1, at: Date.now() };
     this.#calls.push(recorded);
     const ready = this.#waiters.filter((w) => w.method === recorded.method && w.predicate(recorded));
     this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
