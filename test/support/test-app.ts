@@ -196,8 +196,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!sandbox) throw new Error('sandbox not started');
       return sandbox;
     },
-    outbox: async () => (await json('api/outbox')).items as Record<string, any>[],
-    numbers: async () => (await json('api/numbers')).items as Record<string, any>[],
+    outbox: async () => (await json('api/outbox'))['items'] as Record<string, any>[],
+    numbers: async () => (await json('api/numbers'))['items'] as Record<string, any>[],
     trigger: {
       sms: (body) => json('api/trigger/sms', body),
       fax: (body) => json('api/trigger/fax', body),
