@@ -5,6 +5,7 @@ import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
 import type { InboundRegistry } from '../inbound/inbound-registry.js';
 import { register as registerFax } from './fax/index.js';
+import { register as registerInbound } from './inbound/index.js';
 import { register as registerSms } from './sms/index.js';
 
 /** What a feature's `register()` receives: it adds listeners, `/hoiio` subcommands, queue handlers and routes. */
@@ -31,6 +32,7 @@ export interface Feature {
 export const FEATURES: readonly Feature[] = [
   { name: 'sms', register: registerSms },
   { name: 'fax', register: registerFax },
+  { name: 'inbound', register: registerInbound },
   // TODO(lead): call, inbound, home, admin — as they land.
 ];
 
