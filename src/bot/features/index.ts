@@ -4,6 +4,7 @@ import type { BotDeps } from '../deps.js';
 import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
 import type { InboundRegistry } from '../inbound/inbound-registry.js';
+import { register as registerAdmin } from './admin/index.js';
 import { register as registerFax } from './fax/index.js';
 import { register as registerInbound } from './inbound/index.js';
 import { register as registerSms } from './sms/index.js';
@@ -33,6 +34,7 @@ export const FEATURES: readonly Feature[] = [
   { name: 'sms', register: registerSms },
   { name: 'fax', register: registerFax },
   { name: 'inbound', register: registerInbound },
+  { name: 'admin', register: registerAdmin },
   // TODO(lead): call, inbound, home, admin — as they land.
 ];
 
