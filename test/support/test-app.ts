@@ -24,6 +24,7 @@ import { createMetrics } from '../../src/bot/routes/metrics.js';
 import { resolveWebhookTokens, type WebhookKind } from '../../src/bot/webhook-urls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
+import type { HoiioClient } from '../../src/hoiio/index.js';
 import { SANDBOX_FAX_NUMBER, SANDBOX_VOICE_NUMBER } from '../../src/hoiio/sandbox/state.js';
 import type { Sandbox } from '../../src/hoiio/sandbox/types.js';
 import { createLogger, type RootLogger } from '../../src/logger.js';
@@ -53,6 +54,11 @@ export interface TestAppOptions {
   readonly jobBackoff?: { baseMs?: number; capMs?: number };
   /** A fake Slack of the test's own (not closed by `stop()`). Default: a fresh one. */
   readonly slack?: FakeSlack;
+  /**
+   * The Hoiio API the app uses instead of the embedded sandbox's (e.g. a client of a scripted fake Hoiio, to make
+   * query_status answer what a test needs). The sandbox is still mounted at /sandbox.
+   */
+  readonly hoiio?: HoiioClient;
 }
 
 /** The sandbox as a test drives it (its JSON API over HTTP, and the instance itself). */
@@ -148,7 +154,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       clock: systemClock,
       metrics: createMetrics({ defaultMetrics: false }),
       slack: createWorkerSlackClient(config, logger),
-      hoiio: embedded.hoiio,
+      hoiio: options.hoiio ?? embedded.hoiio,
       db: database.db,
       database,
       ...platformDeps(config.publicUrl, tokens.token, tokens.previousTokens),
