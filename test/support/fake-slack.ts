@@ -331,6 +331,16 @@ export class FakeSlack {
         };
         return { ok: true, channel: { is_private: false, is_member: true, name: 'general', ...c } };
       }
+      case 'conversations.open': {
+        const users = typeof args['users'] === 'string' ? args['users'] : '';
+        return { ok: true, channel: { id: `D${users.split(',')[0]?.slice(1) ?? ''}` } };
+      }
+      case 'users.list':
+        return {
+          ok: true,
+          members: [...this.#users.values()].map((u) => ({ is_admin: false, is_owner: false, deleted: false, ...u })),
+          response_metadata: { next_cursor: '' },
+        };
       case 'users.info': {
         const id = String(user);
         const u = this.#users.get(id) ?? { id };
