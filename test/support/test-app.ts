@@ -102,11 +102,28 @@ export interface TestApp {
   webhookUrl(kind: WebhookKind): string;
   /** POSTs a signed Slack request to /slack/events. */
   sendSigned(request: SlackRequest, options?: Partial<SendOptions>): Promise<Response>;
-  /** Resolves when the job worker has nothing runnable and the sandbox has nothing pending, both at once. */
+  /**
+   * Resolves when the job worker has nothing runnable, no job is due within 15 s (retries after a Slack 503 or a
+   * 429 count as work), and the sandbox has nothing pending, all at once.
+   */
   whenIdle(): Promise<void>;
   /** A new process, as far as the app goes: new app, worker and registries on the same database, port and sandbox. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Jobs due within this long count as outstanding work for `whenIdle()`. */
+const RETRY_HORIZON_MS = 15_000;
+
+function nextJobOutcome(runner: JobRunner): Promise<void> {
+  return new Promise((resolve) => {
+    const events = ['job:done', 'job:failed', 'job:dead'] as const;
+    const done = () => {
+      for (const event of events) runner.worker.off(event, done);
+      resolve();
+    };
+    for (const event of events) runner.worker.on(event, done);
+  });
 }
 
 interface Incarnation {
@@ -237,7 +254,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         await sandbox?.whenIdle();
         await current.runner.whenIdle();
         await sandbox?.whenIdle();
-        if (activity === mark) return;
+        if (activity !== mark) continue;
+        // A job backing off (Slack 503, a 429's Retry-After) is not runnable yet, but it is work to wait for.
+        const due = await database.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('state', 'in', ['pending', 'running'])
+          .where('queue', 'in', current.bot.jobs.queues())
+          .where('run_at', '<=', new Date(Date.now() + RETRY_HORIZON_MS))
+          .limit(1)
+          .execute();
+        if (due.length === 0 && activity === mark) return;
+        if (activity === mark) await nextJobOutcome(current.runner);
       }
     },
     async restart() {
