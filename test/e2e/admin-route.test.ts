@@ -166,7 +166,7 @@ describe.each(testEngines())('/hoiio route (%s)', (engine) => {
     const other = await t.sendSigned(
       submitView({ callbackId: VIEW.adminRoute, user: MEMBER, privateMetadata: meta, values: values() }),
     );
-    expect(blockText((await other.json())['view'])).toMatch(/Only workspace admins/);
+    expect(blockText(((await other.json()) as Record<string, unknown>)['view'])).toMatch(/Only workspace admins/);
 
     const ok = await t.sendSigned(
       submitView({
@@ -177,7 +177,7 @@ describe.each(testEngines())('/hoiio route (%s)', (engine) => {
         values: values(),
       }),
     );
-    expect(blockText((await ok.json())['view'])).toMatch(/Pointing Hoiio forwarding/);
+    expect(blockText(((await ok.json()) as Record<string, unknown>)['view'])).toMatch(/Pointing Hoiio forwarding/);
     const done = await t.slack.waitForCall('views.update', (c) => c.args['view_id'] === 'V0ROUTE');
     expect(blockText(done.args['view'])).toMatch(/Hoiio now forwards faxes to this app/);
 
