@@ -1,0 +1,26 @@
+/** `/hoiio call <number>`: validates the number, places the call durably, then acks with what happens next. */
+import type { BotDeps } from '../../deps.js';
+import type { SubcommandHandler } from '../../hoiio-command.js';
+import { callUsageText } from './blocks.js';
+import { parseNumberArg } from './call-args.js';
+import { callTag } from './outbound-call.js';
+import { placeCall, placeCallText } from './place-call.js';
+
+export function handleCallCommand(deps: Pick<BotDeps, 'db' | 'config' | 'jobWake'>): SubcommandHandler {
+  return async ({ args, command, ack }) => {
+    const parsed = parseNumberArg(args, deps.config.defaultCountry);
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: callUsageText(parsed.problem) });
+      return;
+    }
+    const placed = await placeCall(deps, {
+      to: parsed.e164,
+      user: command.user_id,
+      team: command.team_id,
+      channel: command.channel_id,
+      tag: callTag('command', command.trigger_id),
+      source: 'command',
+    });
+    await ack({ response_type: 'ephemeral', text: placeCallText(parsed.e164, placed) });
+  };
+}

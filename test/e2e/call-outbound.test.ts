@@ -1,0 +1,271 @@
+/**
+ * Click-to-call end to end: `/hoiio call`, `/hoiio me`, the Call back button, the message shortcut (one number,
+ * several, none), the ask-once phone modal, replays and double clicks, and the card updated from the sandbox's
+ * call status notification.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
+import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
+import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
+import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
+import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import {
+  buttonClick,
+  buttonValue,
+  CALLER_USER,
+  cardCalls,
+  messageShortcut,
+  postedTs,
+  statusWord,
+  viewSubmission,
+  waitForCard,
+} from './call-helpers.js';
+
+const MY_PHONE = '+6598765432';
+const CUSTOMER = '+6561234567';
+const BUSY = '+6590000011'; // sandbox: busy
+
+interface OutboxCall {
+  kind: string;
+  dest1: string;
+  dest2: string;
+  tag?: string;
+  txn_ref: string;
+}
+
+describe.each(testEngines())('click-to-call (%s)', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.reset();
+  });
+
+  async function app(): Promise<TestApp> {
+    const t = await startTestApp({ database });
+    onTestFinished(() => t.stop());
+    return t;
+  }
+
+  async function calls(t: TestApp): Promise<OutboxCall[]> {
+    return ((await t.sandbox.outbox()) as OutboxCall[]).filter((i) => i.kind === 'call');
+  }
+
+  async function command(t: TestApp, text: string, extra: Record<string, string> = {}) {
+    const res = await t.sendSigned(slashCommand({ text, channel_id: 'C0CALLS', user_id: CALLER_USER, ...extra }));
+    expect(res.status).toBe(200);
+    return (await res.json()) as { response_type: string; text: string };
+  }
+
+  test('/hoiio me saves the phone; /hoiio call rings it first and the card ends answered with minutes and cost', async () => {
+    const t = await app();
+    expect((await command(t, 'me')).text).toMatch(/not set your phone/);
+    expect((await command(t, 'me 12')).text).toMatch(/not a valid phone number/);
+    expect((await command(t, 'me +65 9876 5432')).text).toMatch(/Saved.*\+65 9876 5432/);
+    expect((await findUserProfile(t.db, CALLER_USER))?.phone).toBe(MY_PHONE);
+
+    const ack = await command(t, 'call +65 6123 4567');
+    expect(ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Calling \+65 6123 4567/) });
+    const answered = await waitForCard(t.slack, 'C0CALLS', /^Call with \+65 6123 4567 for <@U0CALLER>: answered$/);
+    await t.whenIdle();
+
+    const placed = await calls(t);
+    expect(placed).toHaveLength(1);
+    expect(placed[0]).toMatchObject({ dest1: MY_PHONE, dest2: CUSTOMER, tag: expect.stringMatching(/^hs-c-/) });
+    const cards = cardCalls(t.slack, 'C0CALLS', /^Call(ing)? with|^Calling/);
+    expect(cards.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    const ts = postedTs(cards[0] as never);
+    expect(cards.slice(1).every((c) => c.args['ts'] === ts)).toBe(true);
+    const order = ['queued', 'ringing', 'answered'];
+    const words = cards.map(statusWord);
+    expect(words.map((w) => order.indexOf(w))).toEqual([...words.map((w) => order.indexOf(w))].sort());
+    const blocks = JSON.stringify(answered.args['blocks']);
+    expect(blocks).toMatch(/\d+ min/);
+    expect(blocks).toContain('SGD');
+    expect(blocks).toContain(placed[0]?.txn_ref);
+    expect(buttonValue(answered, ACTION.contactCallBack)).toBe(CUSTOMER);
+  });
+
+  test('a replayed command and a bad number place nothing extra', async () => {
+    const t = await app();
+    await command(t, 'me +65 9876 5432');
+    expect((await command(t, 'call')).text).toMatch(/Which number/);
+    expect((await command(t, 'call 12ab')).text).toMatch(/Usage/);
+    expect((await command(t, 'call +65 9876 5432')).text).toMatch(/your own phone/);
+
+    const request = slashCommand({ text: 'call 6123 4567', channel_id: 'C0CALLS', user_id: CALLER_USER });
+    const headers = signatureHeaders(request.body, { signingSecret: TEST_SIGNING_SECRET });
+    const first = await t.sendSigned(request, { headers });
+    const replay = await t.sendSigned(request, { headers });
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    await waitForCard(t.slack, 'C0CALLS', /: answered$/);
+    await t.whenIdle();
+    expect(await calls(t)).toHaveLength(1);
+  });
+
+  test('the phone in the Slack profile is used when none is saved', async () => {
+    const t = await app();
+    t.slack.setUser({ id: CALLER_USER, profile: { phone: '9876 5432' } });
+    expect((await command(t, 'call +65 6123 4567')).text).toMatch(/Slack profile/);
+    await waitForCard(t.slack, 'C0CALLS', /: answered$/);
+    await t.whenIdle();
+    expect(await calls(t)).toMatchObject([{ dest1: MY_PHONE, dest2: CUSTOMER }]);
+    expect(await findUserProfile(t.db, CALLER_USER)).toBeUndefined(); // used, not saved
+  });
+
+  test('no phone anywhere: the card asks once (modal), saves it and continues the call; next time no asking', async () => {
+    const t = await app();
+    await command(t, 'call +65 6123 4567');
+    const waiting = await waitForCard(t.slack, 'C0CALLS', /: queued$/);
+    await t.whenIdle();
+    const asking = cardCalls(t.slack, 'C0CALLS', /^Calling/).at(-1);
+    const txnId = asking ? buttonValue(asking, ACTION.callEnterPhone) : undefined;
+    expect(txnId).toMatch(/^\d+$/);
+    expect(await calls(t)).toHaveLength(0);
+
+    // someone else cannot answer for the caller
+    const other = t.slack.responseUrl();
+    await t.sendSigned(
+      buttonClick({
+        actionId: ACTION.callEnterPhone,
+        value: String(txnId),
+        channel: 'C0CALLS',
+        messageTs: postedTs(waiting),
+        responseUrl: other,
+        user: 'U0SOMEONE',
+      }),
+    );
+    const refused = await t.slack.waitForCall('response_url', (c) => c.args['url'] === other);
+    expect(refused.args['text']).toMatch(/Only <@U0CALLER>/);
+
+    await t.sendSigned(
+      buttonClick({
+        actionId: ACTION.callEnterPhone,
+        value: String(txnId),
+        channel: 'C0CALLS',
+        messageTs: postedTs(waiting),
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    const opened = await t.slack.waitForCall('views.open');
+    const view = opened.args['view'] as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEW.callOwnPhone);
+
+    const submit = (phone: string) =>
+      t.sendSigned(
+        viewSubmission({
+          callbackId: VIEW.callOwnPhone,
+          viewId: 'V0PHONE',
+          privateMetadata: view.private_metadata,
+          values: { [CALL_FIELD.phone]: { [CALL_FIELD.phone]: { type: 'plain_text_input', value: phone } } },
+        }),
+      );
+    const bad = await submit('not a phone');
+    expect(await bad.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { [CALL_FIELD.phone]: expect.any(String) },
+    });
+    const same = await submit('+65 6123 4567');
+    expect(await same.json()).toMatchObject({ response_action: 'errors' });
+    const ok = await submit('9876 5432');
+    expect(ok.status).toBe(200);
+    await waitForCard(t.slack, 'C0CALLS', /: answered$/);
+    await t.whenIdle();
+    expect(await calls(t)).toMatchObject([{ dest1: MY_PHONE, dest2: CUSTOMER }]);
+    expect((await findUserProfile(t.db, CALLER_USER))?.phone).toBe(MY_PHONE);
+
+    await command(t, 'call +65 6123 9999');
+    await waitForCard(t.slack, 'C0CALLS', /6123 9999.*: answered$/);
+    await t.whenIdle();
+    expect(t.slack.calls('views.open')).toHaveLength(1);
+    expect(await calls(t)).toHaveLength(2);
+  });
+
+  test('Call back button: the call card replies in the clicked card thread; a double click calls once', async () => {
+    const t = await app();
+    await command(t, 'me +65 9876 5432');
+    const click = () =>
+      t.sendSigned(
+        buttonClick({
+          actionId: ACTION.contactCallBack,
+          value: CUSTOMER,
+          channel: 'C0CALLS',
+          messageTs: '1700000100.000200',
+          threadTs: '1700000000.000100',
+          responseUrl: t.slack.responseUrl(),
+        }),
+      );
+    const [a, b] = await Promise.all([click(), click()]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const answered = await waitForCard(t.slack, 'C0CALLS', /: answered$/);
+    await t.whenIdle();
+    expect(await calls(t)).toMatchObject([{ dest1: MY_PHONE, dest2: CUSTOMER, tag: expect.stringMatching(/^hs-b-/) }]);
+    const posted = cardCalls(t.slack, 'C0CALLS', /^Call/).find((c) => c.method === 'chat.postMessage');
+    expect(posted?.args['thread_ts']).toBe('1700000000.000100');
+    expect(answered.args['ts']).toBe(postedTs(posted as never));
+    const answers = t.slack.calls('response_url').map((c) => String(c.args['text']));
+    expect(answers.some((s) => /already calling/.test(s))).toBe(true);
+  });
+
+  test('busy callee: the card says busy, in words', async () => {
+    const t = await app();
+    await command(t, 'me +65 9876 5432');
+    await command(t, `call ${BUSY}`);
+    const busy = await waitForCard(t.slack, 'C0CALLS', /: busy/);
+    expect(String(busy.args['text'])).toMatch(/was busy/);
+    await t.whenIdle();
+    expect(await calls(t)).toHaveLength(1);
+  });
+
+  test('message shortcut: one number calls it; several open a picker; none says so', async () => {
+    const t = await app();
+    await command(t, 'me +65 9876 5432');
+    const shortcut = (text: string, responseUrl: string) =>
+      t.sendSigned(messageShortcut({ callbackId: SHORTCUT.callFromMessage, channel: 'C0CALLS', text, responseUrl }));
+
+    const none = t.slack.responseUrl();
+    await shortcut('Thanks, see you on Monday at 10', none);
+    expect((await t.slack.waitForCall('response_url', (c) => c.args['url'] === none)).args['text']).toMatch(
+      /no phone number/,
+    );
+
+    await shortcut('Please call me back on 6123 4567, thanks', t.slack.responseUrl());
+    const first = await waitForCard(t.slack, 'C0CALLS', /: answered$/);
+    expect(first.args['thread_ts'] ?? '').toBe('');
+    const post = cardCalls(t.slack, 'C0CALLS', /^Call/).find((c) => c.method === 'chat.postMessage');
+    expect(post?.args['thread_ts']).toBe('1700000500.000100');
+
+    await shortcut('Office +65 6123 0001 or mobile +65 9123 0002', t.slack.responseUrl());
+    const opened = await t.slack.waitForCall('views.open');
+    const view = opened.args['view'] as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(view.callback_id).toBe(VIEW.callPickNumber);
+    expect(JSON.stringify(view.blocks)).toContain('+65 9123 0002');
+    const pick = (value: string) =>
+      t.sendSigned(
+        viewSubmission({
+          callbackId: VIEW.callPickNumber,
+          viewId: 'V0PICK',
+          privateMetadata: view.private_metadata,
+          values: {
+            [CALL_FIELD.number]: {
+              [CALL_FIELD.number]: {
+                type: 'radio_buttons',
+                selected_option: { value, text: { type: 'plain_text', text: value } },
+              },
+            },
+          },
+        }),
+      );
+    expect(await (await pick('+6599999999')).json()).toMatchObject({ response_action: 'errors' });
+    expect((await pick('+6591230002')).status).toBe(200);
+    await waitForCard(t.slack, 'C0CALLS', /9123 0002.*: answered$/);
+    await t.whenIdle();
+    const placed = await calls(t);
+    expect(placed.map((c) => c.dest2).sort()).toEqual(['+6561234567', '+6591230002']);
+    expect(placed.map((c) => (c.tag ?? '').slice(0, 5)).sort()).toEqual(['hs-s-', 'hs-v-']);
+  });
+});
