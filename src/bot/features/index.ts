@@ -5,6 +5,7 @@ import type { SubcommandRegistry } from '../hoiio-command.js';
 import type { RouteTable } from '../http-server.js';
 import type { InboundRegistry } from '../inbound/inbound-registry.js';
 import { register as registerAdmin } from './admin/index.js';
+import { register as registerCall } from './call/index.js';
 import { register as registerFax } from './fax/index.js';
 import { register as registerInbound } from './inbound/index.js';
 import { register as registerSms } from './sms/index.js';
@@ -34,6 +35,7 @@ export const FEATURES: readonly Feature[] = [
   { name: 'sms', register: registerSms },
   { name: 'fax', register: registerFax },
   { name: 'inbound', register: registerInbound },
+  { name: 'call', register: registerCall },
   { name: 'admin', register: registerAdmin },
   // TODO(lead): call, inbound, home, admin — as they land.
 ];
