@@ -23,7 +23,7 @@ import { runSpendWarning } from './spend-warning.js';
 import { handleStatusCommand } from './status-command.js';
 
 export { type AdminCheck, createAdminCheck, notAdminText } from './admin-check.js';
-export { checkSpendCap, getSpendCap, type SpendCap, type SpendCapCheck } from './spend-cap.js';
+export { checkSpendCap, getSpendCap, type SpendCap, type SpendCapCheck, SpendCapRefusedError } from './spend-cap.js';
 export { cancelSendButton, getUndoWindowSeconds, inUndoWindow, undoRunAt } from './undo-window.js';
 
 /** Registers the admin feature's subcommands, listeners and the spend warning job. */

@@ -19,6 +19,15 @@ export type SpendCapCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly refused: true; readonly message: string };
 
+/** Thrown by a send path (inside its db transaction, so nothing is written) when the cap refuses the send. */
+export class SpendCapRefusedError extends Error {
+  readonly code = 'spend_cap_refused';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SpendCapRefusedError';
+  }
+}
+
 /** Payload of the `admin.spend_warning` job (once per month: dedupe key `spend.warning:<YYYY-MM>`). */
 export interface SpendWarningPayload {
   readonly month: string;
@@ -58,31 +67,37 @@ export function spendThisMonth(db: Kysely<Database>, now: Date = new Date()): Pr
 
 /**
  * Checks a send against the monthly spend cap: refused when this month's spend plus `estimate` would pass it,
- * with a message that shows the figures. No cap, or a cap in another currency than the estimate: ok. When the
+ * with a message that shows the figures. No cap, or a cap in another currency than the estimate: ok. Without a
+ * `currency` (the rate is not known yet) the estimate is taken to be in the cap's currency; pass `'0'` then, and
+ * the send is refused only once the cap is already reached. When the
  * send brings spend to 80 % of the cap or more, queues (in `db`, so pass the send's transaction) the admins'
  * warning, at most once per month.
  */
 export async function checkSpendCap(
   db: Kysely<Database>,
-  { estimate, currency, now = new Date() }: { estimate: Money; currency: string; now?: Date },
+  { estimate, currency: given, now = new Date() }: { estimate: Money; currency?: string | undefined; now?: Date },
 ): Promise<SpendCapCheck> {
   const cap = await getSpendCap(db);
+  const currency = given ?? cap?.currency;
   if (cap === undefined || cap.currency !== currency) return { ok: true };
   const spent = await spendSince(db, spendMonthStart(now));
-  const projected = addMoney(spent, isMoney(estimate) ? estimate : '0');
-  if (compareMoney(projected, cap.amount) > 0) {
+  const send = isMoney(estimate) ? estimate : '0';
+  const projected = addMoney(spent, send);
+  // Reaching the cap exactly is allowed; a send when spend is already at the cap is refused.
+  if (compareMoney(projected, cap.amount) > 0 || compareMoney(spent, cap.amount) >= 0) {
+    const c = cap.currency;
+    const thisSend = compareMoney(send, '0') > 0 ? `this send: about ${formatMoney(send, c)}; ` : '';
     return {
       ok: false,
       refused: true,
       message:
-        `Not sent: this would pass the monthly spend cap. Spent this month: ${formatMoney(spent, currency)}; ` +
-        `this send: about ${formatMoney(estimate, currency)}; cap: ${formatMoney(cap.amount, currency)}. ` +
-        'An admin can raise it with `/hoiio balance cap <amount>`.',
+        `Not sent: this would pass the monthly spend cap. Spent this month: ${formatMoney(spent, c)}; ` +
+        `${thisSend}cap: ${formatMoney(cap.amount, c)}. An admin can raise it with \`/hoiio balance cap <amount>\`.`,
     };
   }
   if (compareMoney(projected, multiplyMoney(cap.amount, WARN_AT)) >= 0) {
     const month = spendMonthLabel(now);
-    const payload: SpendWarningPayload = { month, spend: projected, cap: cap.amount, currency };
+    const payload: SpendWarningPayload = { month, spend: projected, cap: cap.amount, currency: cap.currency };
     await enqueueJob(db, {
       queue: QUEUE.spendCapWarning,
       payload: { ...payload },

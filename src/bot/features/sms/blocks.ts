@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
 import { ACTION, SMS_BLOCK } from '../../ids.js';
 import { escapeMrkdwn, inlineCode, quoteMrkdwn, truncateText } from '../../slack-text.js';
+import { cancelSendButton } from '../admin/undo-window.js';
 import { explainSmsError } from './sms-errors.js';
 
 /** The status words of an outbound SMS card (design.md §6); anything else shows verbatim. */
@@ -29,6 +30,8 @@ export interface SmsCardInput {
   readonly retried?: boolean | undefined;
   /** Set while a Check status is queued. */
   readonly checking?: boolean | undefined;
+  /** Still waiting out the undo window: the card offers Cancel. */
+  readonly cancelable?: boolean | undefined;
 }
 
 const EMOJI: Record<string, string> = {
@@ -38,6 +41,7 @@ const EMOJI: Record<string, string> = {
   delivered: ':white_check_mark:',
   failed: ':x:',
   unknown: ':grey_question:',
+  canceled: ':no_entry_sign:',
 };
 
 /** The plain status word (design.md §6); `sending` is still `queued` to people. */
@@ -80,9 +84,12 @@ export function smsCard(sms: SmsCardInput): { text: string; blocks: types.KnownB
       : ':grey_question: We could not confirm whether Hoiio took this SMS. It will not be sent again on its own; *Check status* asks Hoiio.';
   }
   if (word === 'failed' && sms.retried) note = `${note ?? ''}\n:repeat: Retried — see the new card.`;
+  if (word === 'canceled') note = ':no_entry_sign: Canceled before it was sent.';
+  if (sms.cancelable) note = ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.';
   if (note !== undefined) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: note } });
 
   const buttons: types.Button[] = [];
+  if (sms.cancelable) buttons.push(cancelSendButton(sms.id));
   if (word === 'failed' && !sms.retried) {
     buttons.push({
       type: 'button',

@@ -13,6 +13,7 @@ import type {
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import type { CardContext, RenderedCard } from '../../cards/card-registry.js';
 import { ACTION, QUEUE, SHORTCUT, SMS_FIELD, VIEW } from '../../ids.js';
+import { inUndoWindow } from '../admin/undo-window.js';
 import type { FeatureContext } from '../index.js';
 import { smsCard } from './blocks.js';
 import { runReconcileTransaction } from './reconcile-job.js';
@@ -67,5 +68,6 @@ export async function renderOutboundSms(txn: TransactionRow, context: CardContex
     parentId: txn.parent_id ?? undefined,
     retried: typeof txn.meta['retried_by'] === 'number',
     checking: txn.meta['checking'] === true,
+    cancelable: inUndoWindow(txn, new Date()),
   });
 }

@@ -4,9 +4,11 @@ import { enqueueJob } from '../../../db/job-queue.js';
 import { json } from '../../../db/json.js';
 import { insertTransaction } from '../../../db/repositories/transactions.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
-import { countSmsSegments } from '../../../hoiio/index.js';
+import { countSmsSegments, type Money, multiplyMoney } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import { QUEUE } from '../../ids.js';
+import { checkSpendCap, SpendCapRefusedError } from '../admin/spend-cap.js';
+import { undoRunAt } from '../admin/undo-window.js';
 
 /** An SMS to send, and where its card goes. */
 export interface OutboundSmsInput {
@@ -28,6 +30,8 @@ export interface OutboundSmsInput {
   readonly parentId?: number | undefined;
   /** The sender confirmed sending to a number that replied STOP. */
   readonly optOutConfirmed?: boolean | undefined;
+  /** The price of one part, when known, for the spend cap check (unknown: only a reached cap refuses). */
+  readonly rate?: { readonly currency: string; readonly rate: Money } | undefined;
 }
 
 /** The payload of an `sms.send` job. */
@@ -44,14 +48,24 @@ export function smsTag(source: 'command' | 'view' | 'retry', id: string | number
 /**
  * Makes an outbound SMS durable, inside the caller's db transaction: the transaction row (sms, out, queued, its
  * segments, `contact_number` = to), the `sms.send` job (deduped by tag) and the card sync. The caller acks Slack
- * after its transaction commits, and wakes the job worker.
+ * after its transaction commits, and wakes the job worker. With the undo window on, the send job waits that long
+ * (`meta.undo_until`, the card offers Cancel).
  * @returns the new row, or null when the tag already exists (a replayed request: nothing was written).
+ * @throws SpendCapRefusedError when the send would pass the monthly spend cap (say its message to the user).
  */
 export async function createOutboundSms(
   trx: Kysely<Database>,
   input: OutboundSmsInput,
 ): Promise<TransactionRow | null> {
-  const meta = input.optOutConfirmed ? { opt_out_confirmed: true } : {};
+  const segments = countSmsSegments(input.text).segments;
+  const estimate = input.rate ? multiplyMoney(input.rate.rate, segments) : '0';
+  const cap = await checkSpendCap(trx, { estimate, currency: input.rate?.currency });
+  if (!cap.ok) throw new SpendCapRefusedError(cap.message);
+  const runAt = await undoRunAt(trx, new Date());
+  const meta = {
+    ...(input.optOutConfirmed ? { opt_out_confirmed: true } : {}),
+    ...(runAt ? { undo_until: runAt.toISOString() } : {}),
+  };
   const txn = await insertTransaction(trx, {
     kind: 'sms',
     direction: 'out',
@@ -61,7 +75,7 @@ export async function createOutboundSms(
     contact_number: input.to,
     sender_name: input.senderName ?? null,
     text: input.text,
-    segments: countSmsSegments(input.text).segments,
+    segments,
     slack_team_id: input.team ?? null,
     slack_user_id: input.user,
     slack_channel_id: input.channel,
@@ -71,7 +85,12 @@ export async function createOutboundSms(
   });
   if (txn === null) return null;
   const payload: SendSmsPayload = { transactionId: txn.id };
-  await enqueueJob(trx, { queue: QUEUE.smsSend, payload: { ...payload }, dedupeKey: `sms.send:${input.tag}` });
+  await enqueueJob(trx, {
+    queue: QUEUE.smsSend,
+    payload: { ...payload },
+    dedupeKey: `sms.send:${input.tag}`,
+    ...(runAt ? { runAt } : {}),
+  });
   await enqueueCardSync(trx, txn);
   return txn;
 }

@@ -6,6 +6,7 @@ import { formatPhoneNumber } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
 import { QUEUE } from '../../ids.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { claimStatusCheck, createOutboundSms, smsTag } from './outbound-sms.js';
 import type { ReconcilePayload } from './reconcile-job.js';
 
@@ -28,31 +29,37 @@ const RETRY_ANSWERS = {
 export function handleSmsRetry(deps: Deps) {
   return async ({ action, body, ack, respond }: ButtonArgs) => {
     const parentId = Number(action.value);
-    const outcome = await deps.db.transaction().execute(async (trx): Promise<string | true> => {
-      const parent = Number.isSafeInteger(parentId) ? await findTransactionById(trx, parentId) : undefined;
-      if (parent === undefined || parent.kind !== 'sms' || parent.direction !== 'out' || !parent.to_number) {
-        return RETRY_ANSWERS.gone;
-      }
-      if (parent.status !== 'failed') return RETRY_ANSWERS.notFailed;
-      const confirmed = parent.meta['opt_out_confirmed'] === true;
-      if (!confirmed && (await isOptedOut(trx, parent.to_number))) return RETRY_ANSWERS.optedOut(parent.to_number);
-      const child = await createOutboundSms(trx, {
-        to: parent.to_number,
-        text: parent.text ?? '',
-        senderName: parent.sender_name ?? undefined,
-        tag: smsTag('retry', parent.id),
-        user: body.user.id,
-        team: body.team?.id,
-        channel: parent.slack_channel_id ?? body.channel?.id ?? body.user.id,
-        threadTs: parent.slack_thread_ts ?? undefined,
-        parentId: parent.id,
-        optOutConfirmed: confirmed,
+    const outcome = await deps.db
+      .transaction()
+      .execute(async (trx): Promise<string | true> => {
+        const parent = Number.isSafeInteger(parentId) ? await findTransactionById(trx, parentId) : undefined;
+        if (parent === undefined || parent.kind !== 'sms' || parent.direction !== 'out' || !parent.to_number) {
+          return RETRY_ANSWERS.gone;
+        }
+        if (parent.status !== 'failed') return RETRY_ANSWERS.notFailed;
+        const confirmed = parent.meta['opt_out_confirmed'] === true;
+        if (!confirmed && (await isOptedOut(trx, parent.to_number))) return RETRY_ANSWERS.optedOut(parent.to_number);
+        const child = await createOutboundSms(trx, {
+          to: parent.to_number,
+          text: parent.text ?? '',
+          senderName: parent.sender_name ?? undefined,
+          tag: smsTag('retry', parent.id),
+          user: body.user.id,
+          team: body.team?.id,
+          channel: parent.slack_channel_id ?? body.channel?.id ?? body.user.id,
+          threadTs: parent.slack_thread_ts ?? undefined,
+          parentId: parent.id,
+          optOutConfirmed: confirmed,
+        });
+        if (child === null) return RETRY_ANSWERS.already;
+        await mergeTransactionMeta(trx, parent.id, { retried_by: child.id });
+        await enqueueCardSync(trx, parent);
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof SpendCapRefusedError) return `:no_entry: ${error.message}`;
+        throw error;
       });
-      if (child === null) return RETRY_ANSWERS.already;
-      await mergeTransactionMeta(trx, parent.id, { retried_by: child.id });
-      await enqueueCardSync(trx, parent);
-      return true;
-    });
     if (outcome === true) deps.jobWake.wake();
     await ack();
     if (outcome !== true) await respond({ response_type: 'ephemeral', replace_original: false, text: outcome });

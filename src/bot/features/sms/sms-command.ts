@@ -1,6 +1,7 @@
 import { isOptedOut } from '../../../db/repositories/opt-outs.js';
 import type { BotDeps } from '../../deps.js';
 import type { SubcommandHandler } from '../../hoiio-command.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { smsAlreadyQueuedMessage, smsOptedOutMessage, smsQueuedMessage, smsUsageMessage } from './blocks.js';
 import { createOutboundSms, smsTag } from './outbound-sms.js';
 import { parseSmsArgs } from './parse-sms-args.js';
@@ -43,16 +44,25 @@ export function handleSmsCommand(
       await ack({ response_type: 'ephemeral', text: smsOptedOutMessage(parsed.to) });
       return;
     }
-    const txn = await deps.db.transaction().execute((trx) =>
-      createOutboundSms(trx, {
-        to: parsed.to,
-        text: parsed.text,
-        tag: smsTag('command', command.trigger_id),
-        user: command.user_id,
-        channel: command.channel_id,
-        team: command.team_id,
-      }),
-    );
+    const rate = await modal.rates.peek(parsed.to);
+    let txn: Awaited<ReturnType<typeof createOutboundSms>>;
+    try {
+      txn = await deps.db.transaction().execute((trx) =>
+        createOutboundSms(trx, {
+          to: parsed.to,
+          text: parsed.text,
+          tag: smsTag('command', command.trigger_id),
+          user: command.user_id,
+          channel: command.channel_id,
+          team: command.team_id,
+          rate,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      await ack({ response_type: 'ephemeral', text: `:no_entry: ${error.message}` });
+      return;
+    }
     if (txn !== null) deps.jobWake.wake();
     await ack({
       response_type: 'ephemeral',

@@ -13,6 +13,7 @@ import { findPhoneNumbers, isE164 } from '../../../hoiio/index.js';
 import type { BotDeps } from '../../deps.js';
 import { SMS_FIELD } from '../../ids.js';
 import { slackTextToPlain } from '../../slack-text.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { createOutboundSms, smsTag } from './outbound-sms.js';
 import { readSmsForm, readSmsModalMeta, sendSmsModal, smsEstimateText, validateSmsForm } from './sms-modal.js';
 import { openSmsModal, refreshSmsModal, type SmsModalDeps } from './sms-modal-flow.js';
@@ -94,19 +95,26 @@ export function handleSmsSubmission(deps: Deps) {
       }
       return;
     }
-    const txn = await deps.db.transaction().execute((trx) =>
-      createOutboundSms(trx, {
-        to: result.to,
-        text: result.text,
-        senderName: result.senderName,
-        tag: smsTag('view', view.id),
-        user: body.user.id,
-        team: body.team?.id,
-        channel: meta.channel,
-        threadTs: meta.threadTs,
-        optOutConfirmed: optedOut,
-      }),
-    );
+    let txn: Awaited<ReturnType<typeof createOutboundSms>>;
+    try {
+      txn = await deps.db.transaction().execute((trx) =>
+        createOutboundSms(trx, {
+          to: result.to,
+          text: result.text,
+          senderName: result.senderName,
+          tag: smsTag('view', view.id),
+          user: body.user.id,
+          team: body.team?.id,
+          channel: meta.channel,
+          threadTs: meta.threadTs,
+          optOutConfirmed: optedOut,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      await ack({ response_action: 'errors', errors: { [SMS_FIELD.message]: error.message } });
+      return;
+    }
     if (txn !== null) deps.jobWake.wake();
     await ack();
   };
