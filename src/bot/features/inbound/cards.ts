@@ -43,7 +43,7 @@ export async function renderIncomingFax(txn: TransactionRow, context: CardContex
     typeof meta['file_id'] === 'string'
       ? ('attached' as const)
       : mediaError !== undefined
-        ? { problem: mediaError }
+        ? { problem: mediaProblem(mediaError) }
         : ('pending' as const);
   const failed = txn.status === 'failed';
   return incomingFaxCard({
@@ -54,4 +54,21 @@ export async function renderIncomingFax(txn: TransactionRow, context: CardContex
     failure: failed ? explainFaxError(txn.error_code ?? undefined) : undefined,
     file,
   });
+}
+
+const MEDIA_PROBLEMS: Readonly<Record<string, string>> = {
+  host_not_allowed: 'its link points to a host we do not download from (HOIIO_MEDIA_HOSTS).',
+  scheme_not_allowed: 'its link is not https.',
+  address_not_allowed: 'its link points to a private network address.',
+  redirect: 'its link redirected elsewhere, which is not followed.',
+  too_large: 'it is larger than the 25 MiB limit.',
+  bad_magic: 'the file is not a PDF.',
+  expired: 'its link expired.',
+  http_status: 'the download was refused.',
+  no_url: 'Hoiio gave no link to it.',
+};
+
+/** A media error code (recorded by the poster's media op) in words. */
+export function mediaProblem(code: string): string {
+  return MEDIA_PROBLEMS[code] ?? 'the download failed.';
 }

@@ -53,7 +53,7 @@ export async function relayIncomingFax(n: IncomingFaxNotification, context: Inbo
   const meta = {
     thread: 'contact',
     ...(mediaUrl !== undefined ? { media_url: mediaUrl } : {}),
-    ...(!failed && mediaUrl === undefined ? { media_error: 'Hoiio gave no link to the PDF' } : {}),
+    ...(!failed && mediaUrl === undefined ? { media_error: 'no_url' } : {}),
   };
   const txn = await db.transaction().execute(async (trx) => {
     const inserted = await insertTransaction(trx, {
