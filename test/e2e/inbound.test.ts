@@ -194,7 +194,7 @@ describe.each(testEngines())('incoming SMS and faxes (%s)', (engine) => {
     const upload = t.slack.calls('files.getUploadURLExternal');
     expect(upload).toHaveLength(1);
     expect(String(upload[0]?.args['filename'])).toMatch(/^fax-6591234567-\d{4}-\d{2}-\d{2}-\d{4}\.pdf$/);
-    const fileId = (completes[0]?.args['files'] as { id: string }[])[0]?.id ?? '';
+    const fileId = ((completes[0]?.args['files'] ?? []) as { id: string }[])[0]?.id ?? '';
     expect(t.slack.uploadedBytes(fileId)?.subarray(0, 5).toString()).toBe('%PDF-');
 
     const final = latestVersion(t.slack, FAXES, tsOf(card));
