@@ -1,0 +1,263 @@
+/**
+ * Inbound calls end to end, with the sandbox playing the caller: each outcome's card (missed, voicemail with its
+ * MP3 uploaded once, answered by, menu digits), the IVR blocks the app sent, duplicate notifications, the default
+ * flow of an unrouted number, Mark handled, and a restart in the middle of a call.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { ACTION } from '../../src/bot/ids.js';
+import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
+import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
+import { signHoiioBody } from '../../src/hoiio/index.js';
+import { notificationTarget } from '../../src/hoiio/sandbox/notifier.js';
+import type { SandboxNotificationEvent } from '../../src/hoiio/sandbox/types.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
+import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { buttonClick, buttonValue, cardCalls, postedTs, waitForCard } from './call-helpers.js';
+
+const CALLER = '+6591234567';
+const ALICE = { id: 'U0ALICE', phone: '+6591110001' };
+const BOB = { id: 'U0BOB', phone: '+6591110002' };
+const CAROL = { id: 'U0CAROL', phone: '+6591110003' };
+const LINE = 'C0LINE';
+
+interface IvrItem {
+  kind: 'ivr';
+  session: string;
+  blocks: {
+    block: string;
+    msg?: string;
+    dest?: string;
+    max_duration?: string;
+    on_failure?: string;
+    notify_url?: string;
+  }[];
+}
+
+describe.each(testEngines())('inbound calls (%s)', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.reset();
+  });
+
+  async function app(options: Partial<TestAppOptions> = {}): Promise<TestApp> {
+    const t = await startTestApp({ database, ...options });
+    onTestFinished(() => t.stop());
+    return t;
+  }
+
+  async function route(
+    t: TestApp,
+    extra: Parameters<typeof upsertNumberRoute>[1] extends infer R ? Partial<R> : never,
+  ) {
+    for (const u of [ALICE, BOB, CAROL]) await setUserPhone(t.db, u.id, u.phone);
+    await upsertNumberRoute(t.db, {
+      number: t.sandbox.voiceNumber,
+      channel_id: LINE,
+      label: 'Support line',
+      greeting: 'Welcome to Acme support.',
+      ring_user_ids: [ALICE.id, BOB.id],
+      voicemail_max_seconds: 60,
+      ...extra,
+    });
+  }
+
+  async function ivrItems(t: TestApp): Promise<IvrItem[]> {
+    return ((await t.sandbox.outbox()) as IvrItem[]).filter((i) => i.kind === 'ivr');
+  }
+
+  function callCards(t: TestApp, channel = LINE) {
+    return cardCalls(t.slack, channel, /^Call from/);
+  }
+
+  test('caller hangs up during the greeting: one card in the contact thread, ringing → missed; only the greeting was sent', async () => {
+    const t = await app();
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'hangup' });
+    const missed = await waitForCard(t.slack, LINE, /^Call from \+65 9123 4567: missed$/);
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => b.block)).toEqual(['play']);
+    expect(item?.blocks[0]).toMatchObject({
+      msg: 'Welcome to Acme support.',
+      notify_url: expect.stringMatching(/\/voice\?step=1$/),
+    });
+
+    const header = t.slack.calls('chat.postMessage').find((c) => c.args['channel'] === LINE && !c.args['thread_ts']);
+    expect(String(header?.args['text'])).toMatch(/\+6591234567|9123 4567/);
+    const cards = callCards(t);
+    expect(cards.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    expect(cards[0]?.args['thread_ts']).toBe(postedTs(header as never));
+    expect(cards.every((c) => c.method === 'chat.postMessage' || c.args['ts'] === postedTs(cards[0] as never))).toBe(
+      true,
+    );
+    expect(buttonValue(missed, ACTION.contactCallBack)).toBe(CALLER);
+    expect(buttonValue(missed, ACTION.contactSendSms)).toBe(CALLER);
+    expect(buttonValue(missed, ACTION.callMarkHandled)).toMatch(/^\d+$/);
+  });
+
+  test('nobody answers: each ring-list phone in turn, then voicemail; the MP3 is uploaded once with its duration', async () => {
+    const t = await app();
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail', seconds: 12 });
+    await waitForCard(t.slack, LINE, /: voicemail$/);
+    await t.slack.waitForCall('files.completeUploadExternal');
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => [b.block, b.dest])).toEqual([
+      ['play', undefined],
+      ['transfer', ALICE.phone],
+      ['transfer', BOB.phone],
+      ['record', undefined],
+    ]);
+    expect(item?.blocks[1]).toMatchObject({ on_failure: 'continue' });
+    expect(item?.blocks[3]).toMatchObject({ max_duration: '60', msg: 'Please leave a message after the tone.' });
+    expect(t.slack.calls('files.completeUploadExternal')).toHaveLength(1);
+    const upload = t.slack.calls('files.getUploadURLExternal')[0];
+    expect(String(upload?.args['filename'])).toMatch(/^voicemail-6591234567-.*\.mp3$/);
+    const final = callCards(t).at(-1);
+    expect(JSON.stringify(final?.args['blocks'])).toMatch(/Left a voicemail \(0:12\)/);
+    // the card showed who was being rung on the way
+    const texts = callCards(t).map((c) => JSON.stringify(c.args['blocks']));
+    expect(texts.some((s) => s.includes('Ringing <@U0ALICE>'))).toBe(true);
+  });
+
+  test('answered: the card says who answered, with minutes and cost', async () => {
+    const t = await app();
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'answer', seconds: 150 });
+    const answered = await waitForCard(t.slack, LINE, /^Call from .*: answered by <@U0ALICE>$/);
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => b.block)).toEqual(['play', 'transfer']);
+    const final = callCards(t).at(-1) ?? answered;
+    expect(JSON.stringify(final.args['blocks'])).toMatch(/Answered by <@U0ALICE>.*\d+ min.*SGD/);
+    expect(t.slack.calls('files.completeUploadExternal')).toHaveLength(0);
+  });
+
+  test('menu: the key pressed picks the ring list and is shown on the card', async () => {
+    const t = await app();
+    await route(t, {
+      menu: {
+        prompt: 'Press 1 for sales, 2 for support.',
+        options: {
+          '1': { label: 'sales', ring_user_ids: [CAROL.id] },
+          '2': { label: 'support', ring_user_ids: [BOB.id] },
+        },
+      },
+    });
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'answer', digits: ['2'] });
+    const answered = await waitForCard(t.slack, LINE, /answered by <@U0BOB>$/);
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => [b.block, b.dest ?? b.msg])).toEqual([
+      ['play', 'Welcome to Acme support.'],
+      ['gather', 'Press 1 for sales, 2 for support.'],
+      ['transfer', BOB.phone],
+    ]);
+    const final = callCards(t).at(-1) ?? answered;
+    expect(JSON.stringify(final.args['blocks'])).toContain('Menu: pressed `2` → support');
+  });
+
+  test('unrouted number: default greeting, straight to voicemail, card in DEFAULT_CHANNEL', async () => {
+    const t = await app({ env: { DEFAULT_CHANNEL: 'C0DEFAULT' } });
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail' });
+    const card = await waitForCard(t.slack, 'C0DEFAULT', /: voicemail$/);
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => b.block)).toEqual(['play', 'record']);
+    expect(item?.blocks[0]?.msg).toBe('Thank you for calling. Please hold while we connect you.');
+    expect(JSON.stringify(card.args['blocks'])).toMatch(/no route/);
+  });
+
+  test('duplicate notifications send no extra block and post nothing more', async () => {
+    const t = await app();
+    await route(t, { ring_user_ids: [ALICE.id] });
+    const seen: SandboxNotificationEvent[] = [];
+    t.sandbox.instance.events.on('notification', (e: SandboxNotificationEvent) => seen.push(e));
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail' });
+    await waitForCard(t.slack, LINE, /: voicemail$/);
+    await t.slack.waitForCall('files.completeUploadExternal');
+    await t.whenIdle();
+    const blocksBefore = (await ivrItems(t))[0]?.blocks.length;
+    const slackBefore = t.slack.calls().length;
+    expect(seen.map((e) => e.params['ivr_block'])).toEqual(['answer', 'play', 'transfer', 'record']);
+
+    const replay = async (e: SandboxNotificationEvent) => {
+      const body = new URLSearchParams(e.params).toString();
+      const res = await fetch(notificationTarget(e.url, body), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-hoiio-signature': signHoiioBody(body, t.sandbox.instance.accessToken),
+        },
+        body,
+      });
+      return res.status;
+    };
+    const statuses = await Promise.all(seen.flatMap((e) => [replay(e), replay(e), replay(e)]));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await t.whenIdle();
+    expect((await ivrItems(t))[0]?.blocks.length).toBe(blocksBefore);
+    expect(t.slack.calls().length).toBe(slackBefore);
+  });
+
+  test('Mark handled: shows who handled it and when; a second click changes nothing', async () => {
+    const t = await app();
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'hangup' });
+    const missed = await waitForCard(t.slack, LINE, /: missed$/);
+    await t.whenIdle();
+    const post = callCards(t).find((c) => c.method === 'chat.postMessage');
+    const id = buttonValue(missed, ACTION.callMarkHandled) ?? '';
+    const click = (user: string, responseUrl: string) =>
+      t.sendSigned(
+        buttonClick({
+          actionId: ACTION.callMarkHandled,
+          value: id,
+          channel: LINE,
+          messageTs: postedTs(post as never),
+          responseUrl,
+          user,
+        }),
+      );
+    expect((await click('U0ALICE', t.slack.responseUrl())).status).toBe(200);
+    const handled = await t.slack.waitForCall('chat.update', (c) =>
+      /Handled by <@U0ALICE>/.test(JSON.stringify(c.args['blocks'])),
+    );
+    expect(buttonValue(handled, ACTION.callMarkHandled)).toBeUndefined();
+    await t.whenIdle();
+    const updates = t.slack.calls('chat.update').length;
+    const second = t.slack.responseUrl();
+    await click('U0BOB', second);
+    const told = await t.slack.waitForCall('response_url', (c) => c.args['url'] === second);
+    expect(told.args['text']).toMatch(/<@U0ALICE> already marked/);
+    await t.whenIdle();
+    expect(t.slack.calls('chat.update').length).toBe(updates);
+  });
+
+  test('a restart in the middle of a call: the new app takes the next notification and finishes the flow', async () => {
+    // Slow enough that the app restarts while the greeting plays.
+    const t = await app({ sandboxTimeScale: 3 });
+    await route(t, { ring_user_ids: [] });
+    const played = new Promise<void>((resolve) => {
+      t.sandbox.instance.events.on('request', (e: { path: string }) => {
+        if (e.path.endsWith('/ivr/middle/play')) resolve();
+      });
+    });
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail', seconds: 5 });
+    await played;
+    await t.restart();
+    await waitForCard(t.slack, LINE, /: voicemail$/);
+    await t.slack.waitForCall('files.completeUploadExternal');
+    await t.whenIdle();
+    const [item] = await ivrItems(t);
+    expect(item?.blocks.map((b) => b.block)).toEqual(['play', 'record']);
+    expect(callCards(t).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+  });
+});
