@@ -44,6 +44,8 @@ export const VIEW = {
   adminRoute: 'admin_route_modal',
   /** Spend cap and undo window (admins), from App Home. */
   adminSettings: 'admin_settings_modal',
+  /** "Call a number" from App Home; private_metadata = the user's DM channel with the app. */
+  homeCall: 'home_call_modal',
 } as const;
 
 /** Block action ids on cards and in modals. */
@@ -92,6 +94,8 @@ export const ADMIN_FIELD = {
   routeMenu: 'route_menu',
   spendCap: 'settings_spend_cap',
   undoWindow: 'settings_undo_window',
+  /** The number in App Home's "Call a number" modal. */
+  homeCallNumber: 'home_call_number',
 } as const;
 
 /** Block and action ids of the call modals' inputs (block id = action id). */
