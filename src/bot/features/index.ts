@@ -7,6 +7,7 @@ import type { InboundRegistry } from '../inbound/inbound-registry.js';
 import { register as registerAdmin } from './admin/index.js';
 import { register as registerCall } from './call/index.js';
 import { register as registerFax } from './fax/index.js';
+import { register as registerHome } from './home/index.js';
 import { register as registerInbound } from './inbound/index.js';
 import { register as registerSms } from './sms/index.js';
 
@@ -37,6 +38,7 @@ export const FEATURES: readonly Feature[] = [
   { name: 'inbound', register: registerInbound },
   { name: 'call', register: registerCall },
   { name: 'admin', register: registerAdmin },
+  { name: 'home', register: registerHome },
   // TODO(lead): call, inbound, home, admin — as they land.
 ];
 
