@@ -20,6 +20,9 @@ export type {
 export { HoiioClient } from './hoiio-client.js';
 export * from './hoiio-time.js';
 export * from './money.js';
+// The notification parsers' status unions are the strict ones (the resources accept any string
+// Hoiio may add); these explicit exports settle the name clash between the two.
+export type { CallStatus, FaxStatus, SmsStatus } from './notifications.js';
 export * from './notifications.js';
 export * from './phone-number.js';
 export type * from './resources/account.js';
@@ -38,7 +41,3 @@ export type * from './resources/voice.js';
 export * from './sms-segments.js';
 export * from './status.js';
 export * from './webhook-signature.js';
-
-// The notification parsers' status unions are the strict ones (the resources accept any string
-// Hoiio may add); these explicit exports settle the name clash between the two.
-export type { CallStatus, FaxStatus, SmsStatus } from './notifications.js';
