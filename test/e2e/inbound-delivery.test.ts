@@ -136,6 +136,16 @@ describe.each(testEngines())('inbound delivery (%s)', (engine) => {
     expect(t.slack.calls('files.getUploadURLExternal')).toEqual([]);
   });
 
+  test('an SMS to a number without a route and no DEFAULT_CHANNEL is kept as unrouted, not posted', async () => {
+    const t = await startTestApp({ database });
+    onTestFinished(() => t.stop());
+    await t.sandbox.trigger.sms({ from: CUSTOMER, to: t.sandbox.voiceNumber, msg: 'Anyone there?' });
+    await t.whenIdle();
+    expect(await eventStates(t)).toEqual(['unrouted']);
+    expect(t.slack.calls('chat.postMessage')).toEqual([]);
+    expect(await t.db.selectFrom('transactions').select('id').execute()).toEqual([]);
+  });
+
   test('Slack 429 with Retry-After: no chat.postMessage before it elapses, then the thread is posted', async () => {
     const t = await app();
     t.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });

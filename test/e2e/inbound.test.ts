@@ -4,7 +4,7 @@
  * Reply modal and keeps opt-outs.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
-import { ACTION, VIEW } from '../../src/bot/ids.js';
+import { ACTION, INBOUND_FIELD, VIEW } from '../../src/bot/ids.js';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import { isOptedOut } from '../../src/db/repositories/opt-outs.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -158,6 +158,48 @@ describe.each(testEngines())('incoming SMS and faxes (%s)', (engine) => {
     const replyCard = posts(t.slack, SUPPORT).find((c) => /^SMS to /.test(String(c.args['text'])));
     expect(replyCard?.args['thread_ts']).toBe(tsOf(header));
     expect(posts(t.slack, SUPPORT)).toHaveLength(3);
+  });
+
+  test('replying to a contact who sent STOP needs the confirmation box', async () => {
+    const t = await app();
+    await receiveSms(t, CUSTOMER, 'STOP');
+    const [, card] = posts(t.slack, SUPPORT);
+    await t.sendSigned(
+      buttonClick({
+        actionId: ACTION.inboundSmsReply,
+        value: buttonValue(card, ACTION.inboundSmsReply) ?? '',
+        channel: SUPPORT,
+        messageTs: tsOf(card),
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    const opened = await t.slack.waitForCall('views.open');
+    const view = opened.args['view'] as { private_metadata: string; blocks: unknown[] };
+    expect(JSON.stringify(view.blocks)).toContain('send anyway');
+
+    const unconfirmed = await t.sendSigned(
+      replySubmission({
+        viewId: 'V0OPTOUT',
+        privateMetadata: view.private_metadata,
+        message: 'Sorry!',
+        confirm: false,
+      }),
+    );
+    expect(await unconfirmed.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { [INBOUND_FIELD.confirmOptOut]: expect.stringMatching(/replied STOP/) },
+    });
+    await t.whenIdle();
+    expect((await t.sandbox.outbox()).filter((i) => i['kind'] === 'sms')).toEqual([]);
+
+    const confirmed = await t.sendSigned(
+      replySubmission({ viewId: 'V0OPTOUT', privateMetadata: view.private_metadata, message: 'Sorry!', confirm: true }),
+    );
+    expect(confirmed.status).toBe(200);
+    await t.whenIdle();
+    expect((await t.sandbox.outbox()).filter((i) => i['kind'] === 'sms')).toMatchObject([
+      { dest: CUSTOMER, msg: 'Sorry!' },
+    ]);
   });
 
   test('people replying in the thread send nothing: only the Reply button does', async () => {
