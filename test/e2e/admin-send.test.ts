@@ -72,6 +72,12 @@ describe.each(testEngines())('spend cap and undo window (%s)', (engine) => {
     const rows = await t.db.selectFrom('transactions').select('tag').execute();
     expect(rows.map((r) => r.tag)).toEqual(['hs-test-1.000']);
 
+    // Calls are refused too once the cap is reached.
+    const call = await t.sendSigned(command(t.slack, 'call +65 6123 4567', { user: MEMBER }).request);
+    expect(((await call.json()) as { text: string }).text).toMatch(/monthly spend cap.*cap: SGD 1\.000/);
+    await t.whenIdle();
+    expect((await t.sandbox.outbox()).filter((i) => i['kind'] === 'call')).toEqual([]);
+
     // /hoiio balance shows the spend against the cap.
     const balance = command(t.slack, 'balance', { user: MEMBER });
     await t.sendSigned(balance.request);

@@ -12,6 +12,7 @@ import { findTransactionByTag, insertTransaction } from '../../../db/repositorie
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import { QUEUE } from '../../ids.js';
+import { checkSpendCap, SpendCapRefusedError } from '../admin/spend-cap.js';
 
 /** Where a click-to-call started. */
 export type CallSource = 'command' | 'view' | 'button' | 'shortcut';
@@ -63,6 +64,9 @@ const LIVE_STATUSES = ['queued', 'sending', 'sent', 'ringing', 'ongoing'] as con
  */
 export async function createOutboundCall(trx: Kysely<Database>, input: OutboundCallInput): Promise<OutboundCallResult> {
   if (input.ownPhone === input.to) return { kind: 'own_number' };
+  // A call's cost depends on its length: refused once the monthly spend cap is reached (nothing written).
+  const cap = await checkSpendCap(trx, { estimate: '0' });
+  if (!cap.ok) throw new SpendCapRefusedError(cap.message);
   await sql`select pg_advisory_xact_lock(hashtext(${`hoiio-call:${input.user}`}))`.execute(trx);
   const replay = await findTransactionByTag(trx, input.tag);
   if (replay !== undefined) return { kind: 'duplicate', txn: replay };

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { BotDeps } from '../../deps.js';
 import { FAX_FIELD } from '../../ids.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { decodeFaxModalMetadata } from './fax-metadata.js';
 import { createOutboundFax } from './fax-repository.js';
 import { readFaxSubmission } from './fax-submission.js';
@@ -28,19 +29,26 @@ export function handleFaxSubmission(deps: Pick<BotDeps, 'config' | 'db' | 'jobWa
       return;
     }
     const { to, fileId, fileName, coverNote } = result.submission;
-    const txn = await deps.db.transaction().execute((trx) =>
-      createOutboundFax(trx, {
-        to,
-        fileId,
-        fileName,
-        coverNote,
-        tag: `hs-v-${view.id}`,
-        userId: body.user.id,
-        teamId: body.team?.id ?? body.user.team_id,
-        channelId: metadata.channel,
-        threadTs: metadata.threadTs,
-      }),
-    );
+    let txn: Awaited<ReturnType<typeof createOutboundFax>>;
+    try {
+      txn = await deps.db.transaction().execute((trx) =>
+        createOutboundFax(trx, {
+          to,
+          fileId,
+          fileName,
+          coverNote,
+          tag: `hs-v-${view.id}`,
+          userId: body.user.id,
+          teamId: body.team?.id ?? body.user.team_id,
+          channelId: metadata.channel,
+          threadTs: metadata.threadTs,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      await ack({ response_action: 'errors', errors: { [FAX_FIELD.to]: error.message } });
+      return;
+    }
     await ack();
     if (txn === null) {
       deps.logger.info({ viewId: view.id }, 'fax modal submitted again: already queued');

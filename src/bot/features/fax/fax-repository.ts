@@ -8,6 +8,7 @@ import { insertTransaction } from '../../../db/repositories/transactions.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import { QUEUE } from '../../ids.js';
+import { checkSpendCap, SpendCapRefusedError } from '../admin/spend-cap.js';
 
 /** What `transactions.meta` holds for an outbound fax (snake_case JSON). */
 export interface FaxMeta {
@@ -60,8 +61,12 @@ export interface NewOutboundFax {
 /**
  * Inserts the fax (kind fax, out, queued), its `fax.send` job and its card sync, in the caller's db transaction.
  * Returns null when the tag exists already (a replayed submission or a double click): nothing was written.
+ * Throws SpendCapRefusedError (nothing written) when the monthly spend cap is already reached.
  */
 export async function createOutboundFax(db: Kysely<Database>, fax: NewOutboundFax): Promise<TransactionRow | null> {
+  // The cost of a fax depends on its pages, known only once Hoiio prices it: refused once the cap is reached.
+  const cap = await checkSpendCap(db, { estimate: '0' });
+  if (!cap.ok) throw new SpendCapRefusedError(cap.message);
   const meta: FaxMeta = {
     file_id: fax.fileId,
     ...(fax.fileName !== undefined ? { file_name: fax.fileName } : {}),

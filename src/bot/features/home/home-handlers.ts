@@ -14,7 +14,7 @@ import type { BotDeps } from '../../deps.js';
 import { ADMIN_FIELD } from '../../ids.js';
 import { parseAmount } from '../admin/admin-args.js';
 import type { AdminCheck } from '../admin/admin-check.js';
-import { getSpendCap, setSpendCap } from '../admin/spend-cap.js';
+import { getSpendCap, SpendCapRefusedError, setSpendCap } from '../admin/spend-cap.js';
 import { getUndoWindowSeconds, MAX_UNDO_WINDOW_SECONDS, setUndoWindowSeconds } from '../admin/undo-window.js';
 import { callTag } from '../call/outbound-call.js';
 import { placeCall, placeCallText } from '../call/place-call.js';
@@ -107,14 +107,21 @@ export function handleHomeCallSubmission(deps: HomeDeps): (args: SubmitArgs) => 
       });
       return;
     }
-    const placed = await placeCall(deps, {
-      to: to.e164,
-      user: body.user.id,
-      team: body.team?.id,
-      channel,
-      tag: callTag('view', view.id),
-      source: 'view',
-    });
+    let placed: Awaited<ReturnType<typeof placeCall>>;
+    try {
+      placed = await placeCall(deps, {
+        to: to.e164,
+        user: body.user.id,
+        team: body.team?.id,
+        channel,
+        tag: callTag('view', view.id),
+        source: 'view',
+      });
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      await ack({ response_action: 'errors', errors: { [ADMIN_FIELD.homeCallNumber]: error.message } });
+      return;
+    }
     await ack({
       response_action: 'update',
       view: {
