@@ -24,6 +24,7 @@ import { createMetrics } from '../../src/bot/routes/metrics.js';
 import { resolveWebhookTokens, type WebhookKind } from '../../src/bot/webhook-urls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
+import type { JobWorker } from '../../src/db/job-worker.js';
 import type { HoiioClient } from '../../src/hoiio/index.js';
 import { SANDBOX_FAX_NUMBER, SANDBOX_VOICE_NUMBER } from '../../src/hoiio/sandbox/state.js';
 import type { Sandbox } from '../../src/hoiio/sandbox/types.js';
@@ -96,6 +97,8 @@ export interface TestApp {
   readonly deps: BotDeps;
   readonly bot: BotApp;
   readonly config: Config;
+  /** The current job worker (events `job:done`, `job:failed`, `job:dead`). */
+  readonly worker: JobWorker;
   /** Every log line so far (JSON), to check for leaked secrets. */
   readonly logs: string[];
   /** `<url>/hoiio/<token>/<kind>`. */
@@ -198,7 +201,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let current = await incarnate();
   const halt = async (inc: Incarnation) => {
     await inc.runner.stop({ timeoutMs: 5000 });
-    await inc.running.stop();
+    const stopped = inc.running.stop();
+    // As a killed process would: no connection survives (a kept-alive one would reach the new app's port).
+    inc.bot.server.closeAllConnections();
+    await stopped;
+    // Let the clients (fetch's pool, in this process) see those sockets close before anything reuses one: PGlite
+    // work alone may not give the event loop an I/O phase.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   };
   const json = async (path: string, body?: unknown): Promise<Record<string, any>> => {
     const res = await fetch(`${current.running.url}/sandbox/${path}`, {
@@ -244,6 +253,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return current.bot;
     },
     config,
+    get worker() {
+      return current.runner.worker;
+    },
     logs,
     webhookUrl: (kind) => current.deps.webhookUrls.url(kind),
     sendSigned: (request, sendOptions) =>
