@@ -18,6 +18,7 @@ import { findTransactionById, listTransactions } from '../../../db/repositories/
 import { countSmsSegments, HOIIO_MAX_SMS_SEGMENTS } from '../../../hoiio/index.js';
 import type { BotDeps } from '../../deps.js';
 import { INBOUND_FIELD } from '../../ids.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { createOutboundSms } from '../sms/index.js';
 import { replyModal } from './blocks.js';
 import { E164_PATTERN } from './incoming-sms.js';
@@ -134,18 +135,25 @@ export function handleReplySubmission({
     const thread = await findContactThread(db, metadata.channel, metadata.number);
     const incoming = thread?.thread_ts ? undefined : await findTransactionById(db, metadata.txn);
     const threadTs = thread?.thread_ts ?? incoming?.slack_thread_ts ?? undefined;
-    const row = await db.transaction().execute((trx) =>
-      createOutboundSms(trx, {
-        to: metadata.number,
-        text,
-        tag: `hs-v-${view.id}`,
-        user: body.user.id,
-        channel: metadata.channel,
-        team: body.team?.id,
-        threadTs,
-        optOutConfirmed: optedOut && confirmed,
-      }),
-    );
+    let row: Awaited<ReturnType<typeof createOutboundSms>>;
+    try {
+      row = await db.transaction().execute((trx) =>
+        createOutboundSms(trx, {
+          to: metadata.number,
+          text,
+          tag: `hs-v-${view.id}`,
+          user: body.user.id,
+          channel: metadata.channel,
+          team: body.team?.id,
+          threadTs,
+          optOutConfirmed: optedOut && confirmed,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      await ack({ response_action: 'errors', errors: { [INBOUND_FIELD.message]: error.message } });
+      return;
+    }
     await ack(); // closes the modal; a double submit found the tag taken and sends nothing more
     if (row !== null) jobWake.wake();
     logger.info({ transactionId: row?.id, replyTo: metadata.txn, duplicate: row === null }, 'SMS reply queued');
