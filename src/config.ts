@@ -47,8 +47,26 @@ export interface Config {
   readonly adminUserIds: readonly string[];
   readonly defaultCountry: CountryCode;
   readonly logLevel: LogLevel;
+  /** Timing knobs (JOB_POLL_MS, JOB_LEASE_MS, JOB_BACKOFF_BASE_MS, JOB_BACKOFF_CAP_MS, SLACK_CHANNEL_INTERVAL_MS). */
+  readonly tuning: Tuning;
   /** Every secret value (tokens, signing secret, database password), for log redaction. */
   secrets(): string[];
+}
+
+/**
+ * Timing knobs, for operations and for fault tests that compress time (a killed process's job lease, a backoff cap
+ * of a second instead of five minutes). Undefined → the built-in default of the component.
+ */
+export interface Tuning {
+  /** Job worker poll interval in ms (default 1000). */
+  readonly jobPollMs: number | undefined;
+  /** Job lease in ms: how long a killed process's running jobs stay claimed (default 60 000). */
+  readonly jobLeaseMs: number | undefined;
+  /** Job retry backoff: first delay in ms (default 1000), doubling up to the cap (default 300 000). */
+  readonly jobBackoffBaseMs: number | undefined;
+  readonly jobBackoffCapMs: number | undefined;
+  /** Least time between two Slack writes to one channel in ms (default 1000). */
+  readonly slackChannelIntervalMs: number | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -182,6 +200,24 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     get('LOG_LEVEL'),
   );
 
+  const millis = (name: string, min: number): number | undefined =>
+    check(
+      name,
+      z
+        .string()
+        .regex(/^\d{1,9}$/, `must be a whole number of milliseconds (at least ${min})`)
+        .transform(Number)
+        .refine((n) => n >= min, `must be at least ${min} ms`),
+      get(name),
+    );
+  const tuning: Tuning = Object.freeze({
+    jobPollMs: millis('JOB_POLL_MS', 10),
+    jobLeaseMs: millis('JOB_LEASE_MS', 1000),
+    jobBackoffBaseMs: millis('JOB_BACKOFF_BASE_MS', 1),
+    jobBackoffCapMs: millis('JOB_BACKOFF_CAP_MS', 1),
+    slackChannelIntervalMs: millis('SLACK_CHANNEL_INTERVAL_MS', 0),
+  });
+
   if (problems.length > 0 || slackBotToken === undefined || !isSupportedCountry(country)) {
     throw new ConfigError(problems);
   }
@@ -213,6 +249,7 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     adminUserIds: Object.freeze(adminUserIds),
     defaultCountry: country,
     logLevel: logLevel ?? 'info',
+    tuning,
     secrets: () => [...secretValues],
   });
 }

@@ -6,7 +6,7 @@ import { createBotApp, type RunningBotApp, startBotApp } from './bot/app.js';
 import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from './bot/deps.js';
 import { createEmbeddedSandbox } from './bot/embedded-sandbox.js';
 import { FEATURES } from './bot/features/index.js';
-import { startJobRunner } from './bot/job-runner.js';
+import { type JobRunnerOptions, startJobRunner } from './bot/job-runner.js';
 import { createMetrics, type Metrics } from './bot/routes/metrics.js';
 import { resolveWebhookTokens, type WebhookUrls } from './bot/webhook-urls.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -82,6 +82,9 @@ async function main(): Promise<void> {
       db: database.db,
       database,
       ...platform,
+      ...(config.tuning.slackChannelIntervalMs !== undefined
+        ? { slackChannelIntervalMs: config.tuning.slackChannelIntervalMs }
+        : {}),
     };
     const bot = await createBotApp(deps, FEATURES);
     embedded?.mount(bot.routes);
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
       embedded.start(running.url, webhookUrls);
       cleanups.push(() => embedded.close());
     }
-    const runner = await startJobRunner(bot);
+    const runner = await startJobRunner(bot, jobRunnerOptions(config));
     cleanups.push(() => runner.stop());
     printBanner(config, running, webhookUrls);
     checkSlackToken(deps, logger, () => shutdown('Slack rejected the bot token', 1));
@@ -109,6 +112,19 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'hoiio-slack failed to start');
     await shutdown('startup failed', 1);
   }
+}
+
+/** The job worker's timing from the JOB_* knobs; unset ones keep the worker's defaults. */
+function jobRunnerOptions({ tuning }: Config): JobRunnerOptions {
+  const backoff = {
+    ...(tuning.jobBackoffBaseMs !== undefined ? { baseMs: tuning.jobBackoffBaseMs } : {}),
+    ...(tuning.jobBackoffCapMs !== undefined ? { capMs: tuning.jobBackoffCapMs } : {}),
+  };
+  return {
+    ...(tuning.jobPollMs !== undefined ? { pollMs: tuning.jobPollMs } : {}),
+    ...(tuning.jobLeaseMs !== undefined ? { leaseMs: tuning.jobLeaseMs } : {}),
+    ...(Object.keys(backoff).length > 0 ? { backoff } : {}),
+  };
 }
 
 function hoiioMetrics(metrics: Metrics): (attempt: HoiioAttempt) => void {
