@@ -121,7 +121,11 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
     const upload = t.slack.calls('files.getUploadURLExternal')[0];
     expect(String(upload?.args['filename'])).toMatch(/^voicemail-6591234567-.*\.mp3$/);
     const final = callCards(t).at(-1);
-    expect(JSON.stringify(final?.args['blocks'])).toMatch(/Left a voicemail \(0:12\)/);
+    expect(JSON.stringify(final?.args['blocks'])).toMatch(/Left a voicemail \(0:12\): the recording is in this thread/);
+    // the MP3's own length, measured before the upload
+    const call = await t.db.selectFrom('transactions').selectAll().where('kind', '=', 'ivr').executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ status: 'voicemail', contact_number: CALLER, our_number: t.sandbox.voiceNumber });
+    expect(Math.abs(Number(call.meta['media_seconds']) - 12)).toBeLessThanOrEqual(1);
     // the card showed who was being rung on the way
     const texts = callCards(t).map((c) => JSON.stringify(c.args['blocks']));
     expect(texts.some((s) => s.includes('Ringing <@U0ALICE>'))).toBe(true);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
+import { HoiioClient } from '../../src/hoiio/index.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
 import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
@@ -24,6 +25,7 @@ import {
 const MY_PHONE = '+6598765432';
 const CUSTOMER = '+6561234567';
 const BUSY = '+6590000011'; // sandbox: busy
+const STAYS_ON_LINE = '+6590000014'; // sandbox: answers and stays on the line (no status notification yet)
 
 interface OutboxCall {
   kind: string;
@@ -45,8 +47,8 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
     await database.reset();
   });
 
-  async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database });
+  async function app(options: { hoiio?: HoiioClient } = {}): Promise<TestApp> {
+    const t = await startTestApp({ database, ...options });
     onTestFinished(() => t.stop());
     return t;
   }
@@ -267,5 +269,51 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
     const placed = await calls(t);
     expect(placed.map((c) => c.dest2).sort()).toEqual(['+6561234567', '+6591230002']);
     expect(placed.map((c) => (c.tag ?? '').slice(0, 5)).sort()).toEqual(['hs-s-', 'hs-v-']);
+  });
+
+  test('outcome unknown (connection reset after Hoiio took the call): never placed again; Check status finds it', async () => {
+    // The app's Hoiio is the embedded sandbox, but voice/call answers with a reset after the sandbox placed it.
+    let origin = '';
+    const hoiio = new HoiioClient({
+      appId: 'sandbox',
+      accessToken: 'sandbox',
+      baseUrl: 'http://sandbox.invalid/sandbox/open/',
+      fetch: async (input, init) => {
+        const url = new URL(String(input));
+        const real = await fetch(`${origin}${url.pathname}${url.search}`, init);
+        if (url.pathname.endsWith('/voice/call')) {
+          await real.arrayBuffer();
+          throw new TypeError('fetch failed', {
+            cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+          });
+        }
+        return real;
+      },
+    });
+    const t = await app({ hoiio });
+    origin = t.url;
+    await command(t, 'me +65 9876 5432');
+    await command(t, `call ${STAYS_ON_LINE}`);
+    const unknown = await waitForCard(t.slack, 'C0CALLS', /: unknown$/);
+    await t.whenIdle();
+    expect(await calls(t)).toHaveLength(1);
+    const id = buttonValue(unknown, ACTION.txnCheckStatus);
+    expect(id).toMatch(/^\d+$/);
+    const post = cardCalls(t.slack, 'C0CALLS', /^Call/).find((c) => c.method === 'chat.postMessage');
+    await t.sendSigned(
+      buttonClick({
+        actionId: ACTION.txnCheckStatus,
+        value: String(id),
+        channel: 'C0CALLS',
+        messageTs: postedTs(post as never),
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    const settled = await waitForCard(t.slack, 'C0CALLS', /: (answered|ringing)$/);
+    expect(String(settled.args['text'])).toMatch(/6590000014|9000 0014/);
+    await t.whenIdle();
+    const placed = await calls(t);
+    expect(placed).toHaveLength(1);
+    expect(JSON.stringify(settled.args['blocks'])).toContain(placed[0]?.txn_ref);
   });
 });

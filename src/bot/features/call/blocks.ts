@@ -33,6 +33,8 @@ export interface OutboundCallCardInput {
   readonly txnRef?: string | undefined;
   /** Why it did not connect, in words. */
   readonly reason?: string | undefined;
+  /** A Check status is running. */
+  readonly checking?: boolean | undefined;
 }
 
 const OUT_EMOJI: Readonly<Record<OutboundCallStatus, string>> = {
@@ -87,7 +89,9 @@ function outboundNote(call: OutboundCallCardInput): string | undefined {
     case 'answered':
       return undefined;
     case 'unknown':
-      return 'The connection to Hoiio broke while placing the call, so it is not known whether it went out. It will not be placed again blindly: use Check status.';
+      return call.checking
+        ? ':mag: Checking with Hoiio what became of this call…'
+        : 'The connection to Hoiio broke while placing the call, so it is not known whether it went out. It will not be placed again blindly: use Check status.';
     default:
       return call.reason !== undefined ? escapeMrkdwn(call.reason) : undefined;
   }
@@ -97,7 +101,9 @@ function outboundButtons(call: OutboundCallCardInput): types.Button[] {
   if (call.status === 'queued' && call.needsPhone) {
     return [button(ACTION.callEnterPhone, 'Enter my phone', String(call.id), 'primary')];
   }
-  if (call.status === 'unknown') return [button(ACTION.txnCheckStatus, 'Check status', String(call.id))];
+  if (call.status === 'unknown') {
+    return call.checking ? [] : [button(ACTION.txnCheckStatus, 'Check status', String(call.id))];
+  }
   if (call.status === 'queued' || call.status === 'ringing') return [];
   return [button(ACTION.contactCallBack, 'Call again', call.to)];
 }

@@ -48,6 +48,7 @@ export async function renderOutboundCall(txn: TransactionRow, context: CardConte
     debit: debitOf(txn),
     txnRef: txn.txn_ref ?? undefined,
     reason: metaString(txn.meta, 'reason'),
+    checking: metaFlag(txn.meta, 'checking'),
   });
 }
 
@@ -74,7 +75,7 @@ export async function renderInboundCall(txn: TransactionRow, context: CardContex
     answeredBy: metaString(meta, 'answered_by'),
     digits: metaString(meta, 'digits'),
     menuChoice: metaString(meta, 'menu_choice'),
-    voicemailSeconds: metaNumber(meta, 'voicemail_seconds'),
+    voicemailSeconds: metaNumber(meta, 'voicemail_seconds') ?? metaNumber(meta, 'media_seconds'),
     voicemailFile: metaString(meta, 'file_id') !== undefined,
     mediaError: metaString(meta, 'media_error'),
     minutes: metaNumber(meta, 'minutes'),

@@ -16,6 +16,7 @@ import { relayIvr } from './ivr-handler.js';
 import { handleMarkHandled } from './mark-handled.js';
 import { handleEnterPhoneButton, handleMeCommand, handleOwnPhoneSubmission } from './own-phone.js';
 import { runStartCall } from './start-call-job.js';
+import { inspectVoicemail } from './voicemail-inspector.js';
 
 export { reconcileCall } from './reconcile-call.js';
 export { parseRouteMenu, type RouteMenu } from './route-menu.js';
@@ -35,4 +36,5 @@ export function register({ app, deps, subcommands, jobs, cards, inbound }: Featu
   inbound.register('ivr', relayIvr);
   cards.register('call', 'out', renderOutboundCall);
   cards.register('ivr', 'in', renderInboundCall);
+  cards.registerMediaInspector('ivr', 'in', inspectVoicemail);
 }
