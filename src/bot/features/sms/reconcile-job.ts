@@ -9,6 +9,7 @@ import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { type HoiioClient, HoiioInvalidRequestError, type SmsRecord } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
+import { reconcileCall } from '../call/reconcile-call.js';
 import { reconcileFax } from '../fax/reconcile-fax.js';
 import type { JobContext, JobHandler, QueuedJob } from '../index.js';
 import { findSmsByTag } from './find-sms-by-tag.js';
@@ -39,6 +40,8 @@ export function runReconcileTransaction(deps: Pick<BotDeps, 'db' | 'hoiio' | 'lo
         return reconcileSms(deps, txn, ctx.signal);
       case 'fax':
         return reconcileFax(deps, txn, ctx.signal);
+      case 'call':
+        return reconcileCall(deps, txn, ctx.signal);
       default:
         await finishCheck(deps, txn, undefined);
         throw new PermanentJobError(`txn.reconcile: no reconciliation for ${txn.kind} transactions`);
