@@ -20,6 +20,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const ALLOWED = /^\+?[\d\s\-./()\u00a0]+$/;
 const MAX_INPUT = 64;
 const ECHO_MAX = 24;
+const MARKUP_LOOKALIKE: Record<string, string> = { '<': '‹', '>': '›', '&': '＆', '@': '＠' };
 /** The example shown for Singapore (the default country), as used across the product. */
 const PREFERRED_EXAMPLES: Partial<Record<CountryCode, string>> = { SG: '+65 9123 4567', US: '+1 650 253 0000' };
 
@@ -36,10 +37,17 @@ function exampleFor(region: CountryCode | undefined): string {
   return getExampleNumber(region, examples)?.formatInternational() ?? fallback;
 }
 
-/** The user's input, shortened and without control characters, for quoting in a message. */
+/**
+ * The user's input, shortened, without control characters and without markup characters (`<`, `>`, `&`, `@` become
+ * look-alikes), for quoting in a message: the sentence may be shown as Slack mrkdwn, where a quoted `<!channel>` or
+ * `<https://…|…>` would otherwise become a mention or a link.
+ */
 function echo(input: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters from echoed input
-  const clean = input.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim();
+  const clean = input
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters from echoed input
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/[<>&@]/g, (c) => MARKUP_LOOKALIKE[c] ?? c)
+    .trim();
   const chars = Array.from(clean);
   return chars.length > ECHO_MAX ? `${chars.slice(0, ECHO_MAX).join('')}…` : clean;
 }
