@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test
 import { ACTION } from '../../src/bot/ids.js';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
-import { signHoiioBody } from '../../src/hoiio/index.js';
+import { HoiioClient, signHoiioBody } from '../../src/hoiio/index.js';
 import { notificationTarget } from '../../src/hoiio/sandbox/notifier.js';
 import type { SandboxNotificationEvent } from '../../src/hoiio/sandbox/types.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
@@ -19,6 +19,33 @@ const ALICE = { id: 'U0ALICE', phone: '+6591110001' };
 const BOB = { id: 'U0BOB', phone: '+6591110002' };
 const CAROL = { id: 'U0CAROL', phone: '+6591110003' };
 const LINE = 'C0LINE';
+const NOT_SUPPORTED = '+6590000040'; // sandbox: error_dest_not_supported
+
+/**
+ * The embedded sandbox as the app's Hoiio, except that `fault(endpoint, n)` (n: how many times that endpoint was
+ * asked so far, from 1) may answer a Hoiio status instead, without the request reaching the sandbox.
+ */
+function faultyHoiio(fault: (endpoint: string, n: number) => string | undefined) {
+  let origin = '';
+  const counts = new Map<string, number>();
+  const hoiio = new HoiioClient({
+    appId: 'sandbox',
+    accessToken: 'sandbox',
+    baseUrl: 'http://sandbox.invalid/sandbox/open/',
+    fetch: async (input, init) => {
+      const url = new URL(String(input));
+      const endpoint = url.pathname.replace(/^\/sandbox\/open\//, '');
+      const n = (counts.get(endpoint) ?? 0) + 1;
+      counts.set(endpoint, n);
+      const status = fault(endpoint, n);
+      if (status !== undefined) {
+        return new Response(JSON.stringify({ status }), { headers: { 'content-type': 'application/json' } });
+      }
+      return fetch(`${origin}${url.pathname}${url.search}`, init);
+    },
+  });
+  return { hoiio, setOrigin: (o: string) => (origin = o), counts };
+}
 
 interface IvrItem {
   kind: 'ivr';
@@ -263,5 +290,69 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
     const [item] = await ivrItems(t);
     expect(item?.blocks.map((b) => b.block)).toEqual(['play', 'record']);
     expect(callCards(t).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+  });
+
+  test('"session not ready" is asked again shortly; the call goes on', async () => {
+    const faulty = faultyHoiio((endpoint, n) =>
+      endpoint === 'ivr/middle/play' && n === 1 ? 'error_session_not_ready' : undefined,
+    );
+    const t = await app({ hoiio: faulty.hoiio });
+    faulty.setOrigin(t.url);
+    await route(t, { ring_user_ids: [] });
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail' });
+    await waitForCard(t.slack, LINE, /: voicemail$/);
+    await t.whenIdle();
+    expect(faulty.counts.get('ivr/middle/play')).toBe(2);
+    expect((await ivrItems(t))[0]?.blocks.map((b) => b.block)).toEqual(['play', 'record']);
+  });
+
+  test('"session ended" ends the call as missed; nothing more is sent', async () => {
+    const faulty = faultyHoiio((endpoint) => (endpoint === 'ivr/end/transfer' ? 'error_session_ended' : undefined));
+    const t = await app({ hoiio: faulty.hoiio });
+    faulty.setOrigin(t.url);
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'voicemail' });
+    await waitForCard(t.slack, LINE, /: missed$/);
+    await t.whenIdle();
+    expect(faulty.counts.get('ivr/end/transfer')).toBe(1);
+    expect(faulty.counts.get('ivr/middle/record')).toBeUndefined();
+    const call = await t.db.selectFrom('ivr_sessions').selectAll().executeTakeFirstOrThrow();
+    expect(call.state).toBe('ended');
+    expect(call.ended_at).not.toBeNull();
+  });
+
+  test('a forged answer notification (a session Hoiio does not know) posts nothing', async () => {
+    const t = await app();
+    await route(t, {});
+    const res = await fetch(t.webhookUrl('voice'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        ivr_block: 'answer',
+        session: 'S999999',
+        txn_ref: 'AA-C-999999',
+        from: CALLER,
+        to: t.sandbox.voiceNumber,
+        call_state: 'ringing',
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    await t.whenIdle();
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+    const event = await t.db.selectFrom('inbound_events').selectAll().executeTakeFirstOrThrow();
+    expect(event.state).toBe('unverified');
+  });
+
+  test('a ring-list phone Hoiio refuses is skipped; the next one rings', async () => {
+    const t = await app();
+    await route(t, {});
+    await setUserPhone(t.db, ALICE.id, NOT_SUPPORTED);
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'answer' });
+    await waitForCard(t.slack, LINE, /answered by <@U0BOB>$/);
+    await t.whenIdle();
+    expect((await ivrItems(t))[0]?.blocks.map((b) => [b.block, b.dest])).toEqual([
+      ['play', undefined],
+      ['transfer', BOB.phone],
+    ]);
   });
 });
