@@ -148,4 +148,6 @@ export const QUEUE = {
   inboundRelay: 'inbound.relay',
   /** DMs admins once a month when spend reaches 80 % of the cap. */
   spendCapWarning: 'admin.spend_warning',
+  /** Settles an inbound call whose ending notification never came (query_status), so no card stays "ringing". */
+  ivrSweep: 'call.ivr_sweep',
 } as const;
