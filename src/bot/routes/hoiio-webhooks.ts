@@ -106,9 +106,15 @@ function answer(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent) return;
-  // An answer before the body was read (401, 404): read and drop the rest so the client sees the answer.
-  if (!req.readableEnded) req.resume();
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  // An answer before the body was read (401, 404): drop the rest so the client sees the answer, and hang up after.
+  const early = !req.readableEnded;
+  if (early) req.resume();
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...(early ? { connection: 'close' } : {}),
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
