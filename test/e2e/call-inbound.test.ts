@@ -3,6 +3,7 @@
  * MP3 uploaded once, answered by, menu digits), the IVR blocks the app sent, duplicate notifications, the default
  * flow of an unrouted number, Mark handled, and a restart in the middle of a call.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { ACTION } from '../../src/bot/ids.js';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
@@ -354,5 +355,44 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
       ['play', undefined],
       ['transfer', BOB.phone],
     ]);
+  });
+
+  test('a call whose ending notification never came is settled by the sweep (query_status), not left ringing', async () => {
+    // Every notify_url points at a dead port: after the answer, the app hears nothing more of this call.
+    let origin = '';
+    const hoiio = new HoiioClient({
+      appId: 'sandbox',
+      accessToken: 'sandbox',
+      baseUrl: 'http://sandbox.invalid/sandbox/open/',
+      fetch: async (input, init) => {
+        const url = new URL(String(input));
+        const form = new URLSearchParams(String(init?.body ?? ''));
+        if (form.has('notify_url')) form.set('notify_url', 'http://127.0.0.1:9/lost');
+        return fetch(`${origin}${url.pathname}${url.search}`, { ...init, body: form.toString() });
+      },
+    });
+    const t = await app({ hoiio });
+    origin = t.url;
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'hangup' });
+    await waitForCard(t.slack, LINE, /: ringing$/);
+    await t.whenIdle();
+    expect(callCards(t).map((c) => String(c.args['text']))).not.toContainEqual(expect.stringMatching(/missed/));
+
+    const sweep = await t.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('queue', '=', 'call.ivr_sweep')
+      .executeTakeFirstOrThrow();
+    expect(sweep.run_at.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    // ten minutes later…
+    await sql`update ivr_sessions set updated_at = now() - interval '11 minutes'`.execute(t.db);
+    await sql`update jobs set run_at = now() where id = ${sweep.id}`.execute(t.db);
+    t.deps.jobWake.wake();
+    const missed = await waitForCard(t.slack, LINE, /: missed$/);
+    await t.whenIdle();
+    expect(JSON.stringify(missed.args['blocks'])).toContain('SGD');
+    const session = await t.db.selectFrom('ivr_sessions').selectAll().executeTakeFirstOrThrow();
+    expect(session.ended_at).not.toBeNull();
   });
 });

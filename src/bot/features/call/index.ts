@@ -13,6 +13,7 @@ import { handleCallCommand } from './call-command.js';
 import { handleCallShortcut, handlePickNumberSubmission } from './call-shortcut.js';
 import { relayCallStatus } from './call-status.js';
 import { relayIvr } from './ivr-handler.js';
+import { runIvrSweep } from './ivr-sweep.js';
 import { handleMarkHandled } from './mark-handled.js';
 import { handleEnterPhoneButton, handleMeCommand, handleOwnPhoneSubmission } from './own-phone.js';
 import { runStartCall } from './start-call-job.js';
@@ -32,6 +33,7 @@ export function register({ app, deps, subcommands, jobs, cards, inbound }: Featu
   app.view<ViewSubmitAction>(VIEW.callPickNumber, handlePickNumberSubmission(deps));
   app.view<ViewSubmitAction>(VIEW.callOwnPhone, handleOwnPhoneSubmission(deps));
   jobs.add(QUEUE.callStart, runStartCall(deps));
+  jobs.add(QUEUE.ivrSweep, runIvrSweep(deps));
   inbound.register('call.status', relayCallStatus);
   inbound.register('ivr', relayIvr);
   cards.register('call', 'out', renderOutboundCall);

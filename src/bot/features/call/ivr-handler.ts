@@ -29,6 +29,7 @@ import { decideIvr, type IvrBlockRequest, type IvrRoute, type IvrState } from '.
 import { type Billing, mirrorSession } from './ivr-mirror.js';
 import { loadIvrRoute } from './ivr-route.js';
 import { sendIvrBlock } from './ivr-send.js';
+import { enqueueIvrSweep } from './ivr-sweep.js';
 
 /** What `ivr_sessions.data` holds: the driver's state and the block being sent. */
 export interface StoredIvr {
@@ -198,7 +199,10 @@ async function sendAndSettle(
       () => ({ ok: true as const }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    if (result.ok) return settle(deps, row, (s) => ({ ...s, verified: true, pending: sentPending(s) }));
+    if (result.ok) {
+      const first = !readStoredIvr(row).stored.verified;
+      return settle(deps, row, (s) => ({ ...s, verified: true, pending: sentPending(s) }), first);
+    }
     const { error } = result;
     if (error instanceof HoiioSessionError) {
       if (error.kind === 'not_ready')
@@ -273,11 +277,15 @@ async function skipRefusedBlock(
   });
 }
 
-/** Applies `change` to the session unless it moved on meanwhile, then mirrors the latest state onto the card. */
+/**
+ * Applies `change` to the session unless it moved on meanwhile, then mirrors the latest state onto the card.
+ * `sweep`: Hoiio just accepted the call's first block: queue its sweep.
+ */
 async function settle(
   deps: BotDeps,
   row: IvrSessionRow,
   change: (stored: StoredIvr) => StoredIvr,
+  sweep = false,
 ): Promise<IvrSessionRow> {
   return deps.db.transaction().execute(async (trx) => {
     const current = await findIvrSession(trx, row.session);
@@ -287,6 +295,7 @@ async function settle(
       latest = (await saveSession(trx, current, change(readStoredIvr(current).stored))) ?? current;
     }
     await mirrorSession(trx, latest, undefined);
+    if (sweep) await enqueueIvrSweep(trx, row.session, deps.clock.now());
     return latest;
   });
 }
