@@ -61,6 +61,10 @@ describe('outbound call card', () => {
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!');
     expect(text).not.toMatch(/@here/);
+    // the fallback text notifies too
+    expect(card.text).not.toContain('<!channel>');
+    const inbound = inboundCallCard({ id: 1, status: 'missed', from: '+6591234567', contactName: '<!everyone> x' });
+    expect(inbound.text).not.toContain('<!everyone>');
   });
 });
 

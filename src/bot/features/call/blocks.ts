@@ -70,8 +70,9 @@ export function outboundCallCard(call: OutboundCallCardInput): CardMessage {
   if (context !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   const buttons = outboundButtons(call);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
-  const reason = call.reason !== undefined && !live ? ` — ${truncateText(call.reason, 200)}` : '';
-  const text = `${live ? 'Calling' : 'Call with'} ${partyName(call.to, call.contactName)}${
+  const reason = call.reason !== undefined && !live ? ` — ${escapeMrkdwn(truncateText(call.reason, 200))}` : '';
+  // The fallback text is mrkdwn too (and notifies): the party's name is escaped like in the blocks.
+  const text = `${live ? 'Calling' : 'Call with'} ${party}${
     call.userId !== undefined ? ` for <@${call.userId}>` : ''
   }: ${call.status}${reason}`;
   return { text, blocks };
@@ -187,7 +188,7 @@ export function inboundCallCard(call: InboundCallCardInput): CardMessage {
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   const by = call.status === 'answered' && call.answeredBy !== undefined ? ` by <@${call.answeredBy}>` : '';
-  return { text: `Call from ${caller}: ${call.status}${by}`, blocks };
+  return { text: `Call from ${escapeMrkdwn(truncateText(caller, 200))}: ${call.status}${by}`, blocks };
 }
 
 function inboundState(call: InboundCallCardInput): string | undefined {
