@@ -210,7 +210,7 @@ async function realApp(database: DatabaseHandle, slack: FakeSlack): Promise<Real
 }
 
 /** Sequential relay latency: notification in → the card's chat.postMessage on the fake Slack. */
-async function relayLatency(app: RealApp): Promise<Figures> {
+async function relayLatency(app: RealApp, engine: string): Promise<Figures> {
   const { deps, slack } = app;
   // The sandbox delivers its (signed) notifications to us: we hold each one and time it from its arrival.
   const held: { body: string; signature: string | undefined }[] = [];
@@ -225,7 +225,8 @@ async function relayLatency(app: RealApp): Promise<Figures> {
   const until = performance.now() + PHASE_MS * 2;
   try {
     for (let i = 0; i < RELAY_WARMUP + RELAY_SAMPLES && performance.now() < until; i++) {
-      const channel = `C0RELAY${i}`;
+      // Unique per engine: the fake Slack is shared, and waitForCall also matches calls already made.
+      const channel = `C0RELAY${engine.toUpperCase()}${i}`;
       await upsertNumberRoute(deps.db, { number: SANDBOX_VOICE_NUMBER, channel_id: channel });
       await deps.db
         .insertInto('contact_threads')
@@ -325,7 +326,7 @@ async function benchEngine(engine: string, database: DatabaseHandle, slack: Fake
     // The relay needs a quiet queue: drop the intake phase's events and relay jobs before starting the worker.
     await sql`truncate inbound_events, jobs`.execute(database.db);
     await app.startWorker();
-    const relay = await relayLatency(app);
+    const relay = await relayLatency(app, engine);
     results.push({
       name: `incoming SMS notification → chat.postMessage latency p99 (${engine})`,
       baseline: 'bare node:http handler posting to Slack at once (no store, no verify)',
