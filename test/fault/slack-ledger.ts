@@ -1,0 +1,77 @@
+/**
+ * Reads the fake Slack's record as a ledger of cards: which post belongs to which contact thread or outbound card,
+ * which uploads went into which thread, and whether an extra copy is explained by a SIGKILL (Slack has no
+ * idempotency key: a process killed between Slack's answer and the commit of the message ts cannot know the post
+ * happened, and posts again after the restart).
+ */
+import type { FakeSlack, RecordedCall } from '../support/fake-slack.js';
+
+/** A successful write as Slack answered it. */
+export interface Write {
+  readonly call: RecordedCall;
+  /** The message ts Slack answered (postMessage), or the file id (uploads). */
+  readonly id: string;
+}
+
+function ok(call: RecordedCall): boolean {
+  return call.response.status === 200 && (call.response.body as { ok?: boolean } | null)?.ok === true;
+}
+
+/** Successful `chat.postMessage` calls, optionally filtered. */
+export function posts(slack: FakeSlack, predicate: (c: RecordedCall) => boolean = () => true): Write[] {
+  return slack
+    .calls('chat.postMessage')
+    .filter((c) => ok(c) && predicate(c))
+    .map((call) => ({ call, id: String((call.response.body as { ts?: string }).ts ?? '') }));
+}
+
+/** Successful `files.completeUploadExternal` calls, optionally filtered. */
+export function uploads(slack: FakeSlack, predicate: (c: RecordedCall) => boolean = () => true): Write[] {
+  return slack
+    .calls('files.completeUploadExternal')
+    .filter((c) => ok(c) && predicate(c))
+    .map((call) => {
+      const files = (call.response.body as { files?: { id?: string }[] }).files ?? [];
+      return { call, id: files.map((f) => f.id ?? '').join(',') };
+    });
+}
+
+/** The text a card was last written with (postMessage or chat.update of that ts), or undefined. */
+export function lastText(slack: FakeSlack, channel: string, ts: string): string | undefined {
+  let text: string | undefined;
+  for (const c of slack.calls()) {
+    if (!ok(c) || c.args['channel'] !== channel) continue;
+    if (c.method === 'chat.postMessage' && (c.response.body as { ts?: string }).ts === ts) text = c.args['text'];
+    if (c.method === 'chat.update' && c.args['ts'] === ts) text = c.args['text'];
+  }
+  return text;
+}
+
+/**
+ * Checks that `writes` (every copy of one logical post, in arrival order) hold exactly one post, or that each
+ * extra copy is explained by a kill: its id is not the one the database recorded (`recorded`), and a SIGKILL came
+ * after it and before the next copy. Returns the number of such explained extra copies; throws otherwise.
+ */
+export function explainCopies(
+  what: string,
+  writes: readonly Write[],
+  recorded: string | undefined,
+  kills: readonly number[],
+): number {
+  if (writes.length <= 1) return 0;
+  const sorted = [...writes].sort((a, b) => a.call.seq - b.call.seq);
+  let explained = 0;
+  for (const [i, w] of sorted.entries()) {
+    if (w.id === recorded) continue;
+    const next = sorted[i + 1];
+    const killedBetween = kills.some((k) => k > w.call.at && (next === undefined || k <= next.call.at));
+    if (!killedBetween || next === undefined) {
+      throw new Error(
+        `${what}: ${writes.length} copies posted (${sorted.map((s) => `#${s.call.seq} ${s.id}`).join(', ')}); ` +
+          `recorded ${recorded ?? 'none'}; copy #${w.call.seq} is not explained by a kill`,
+      );
+    }
+    explained += 1;
+  }
+  return explained;
+}
