@@ -32,11 +32,18 @@ export function inlineCode(text: string): string {
   return `\`${safe.length > 0 ? safe : ' '}\``;
 }
 
-/** Cuts text to `max` characters (Slack limits blocks to 3000), ending with `…` when cut. */
+/**
+ * Cuts text to `max` characters (Slack limits blocks to 3000), ending with `…` when cut. Counted in UTF-16 units,
+ * as JavaScript and Slack's limits do, so emoji and other astral characters count twice; never splits one.
+ */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 /**

@@ -46,13 +46,14 @@ export function contactButtons(number: string): types.ActionsBlock {
 
 /** The first message of a contact's thread: who it is and how to reach them. */
 export function contactHeaderCard({ number, name }: ContactHeaderInput): RenderedCard {
-  const who = name ? `${name} (${number})` : number;
+  // Escaped in the fallback text too: it is mrkdwn and notifies.
+  const who = escapeMrkdwn(name ? `${truncateText(name, 200)} (${number})` : number);
   return {
     text: `Conversation with ${who}`,
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `:telephone_receiver: *Conversation with ${escapeMrkdwn(who)}*` },
+        text: { type: 'mrkdwn', text: `:telephone_receiver: *Conversation with ${who}*` },
       },
       {
         type: 'context',

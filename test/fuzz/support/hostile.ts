@@ -72,6 +72,11 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '\n') },
 );
 
+/** Hostile text of at most `max` code points (where a parser or Hoiio bounds the length). */
+export function hostileUpTo(max: number): fc.Arbitrary<string> {
+  return hostileText.map((s) => Array.from(s).slice(0, max).join(''));
+}
+
 /** A valid E.164 number (the row CHECK and the parsers require them). */
 export const e164 = fc.constantFrom('+6591234567', '+6562223333', '+16502530000', '+447911123456', '+6531580001');
 

@@ -54,6 +54,9 @@ export function slackProblems(surface: SlackSurface): string[] {
     }
     if (e['type'] === 'plain_text_input') {
       if (len(e['initial_value']) > 3000) fail(where, 'initial_value > 3000');
+      const maxLength = e['max_length'];
+      if (typeof maxLength === 'number' && len(e['initial_value']) > maxLength)
+        fail(where, 'initial_value > max_length');
       if (isNode(e['placeholder'])) textObject(`${where}.placeholder`, e['placeholder'], 150);
     }
     for (const key of ['options', 'initial_options']) {

@@ -139,7 +139,7 @@ export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownB
     const { amount, rate, currency } = fax.estimate;
     fields.push(field('Estimated cost', `≈ ${formatMoney(amount, currency)} (${formatMoney(rate, currency)}/min)`));
   }
-  if (fax.txnRef !== undefined) fields.push(field('Hoiio ref', `\`${escapeMrkdwn(fax.txnRef)}\``));
+  if (fax.txnRef !== undefined) fields.push(field('Hoiio ref', `\`${escapeMrkdwn(truncateText(fax.txnRef, 100))}\``));
 
   const blocks: types.KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
   if (fields.length > 0) blocks.push({ type: 'section', fields });
@@ -149,7 +149,8 @@ export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownB
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
 
   const reason = fax.status === 'failed' && fax.error !== undefined ? ` — ${truncateText(fax.error, 300)}` : '';
-  return { text: `Fax to ${recipient}: ${fax.status}${reason}`, blocks };
+  // The fallback text is mrkdwn too (and notifies): escape the outside parts.
+  return { text: `Fax to ${escapeMrkdwn(truncateText(recipient, 200))}: ${fax.status}${escapeMrkdwn(reason)}`, blocks };
 }
 
 function statusNote(fax: FaxCardInput): string | undefined {

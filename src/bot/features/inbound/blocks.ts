@@ -92,7 +92,11 @@ export function incomingSmsCard(input: IncomingSmsCardInput): Card {
     slackDate(input.receivedAt),
   ];
   const blocks: types.KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: SMS from ${contactLabel(contact)}\n${body}` } },
+    {
+      type: 'section',
+      // Escaping lengthens the text: cut again to Slack's 3000.
+      text: { type: 'mrkdwn', text: truncateText(`:speech_balloon: SMS from ${contactLabel(contact)}\n${body}`, 3000) },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: details.join(' · ') }] },
   ];
   if (input.optChange !== undefined) {
@@ -177,7 +181,11 @@ export function incomingFaxCard(input: IncomingFaxCardInput): Card {
   if (firstLines) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*First lines*\n${quoteMrkdwn(truncateText(firstLines, 600))}` },
+      // Escaping may grow the text fivefold (`&` → `&amp;`): cut again to Slack's 3000.
+      text: {
+        type: 'mrkdwn',
+        text: truncateText(`*First lines*\n${quoteMrkdwn(truncateText(firstLines, 600))}`, 3000),
+      },
     });
   }
   blocks.push(

@@ -59,11 +59,13 @@ export function recipientLabel(to: string, contactName: string | undefined): str
 export function smsCard(sms: SmsCardInput): { text: string; blocks: types.KnownBlock[] } {
   const word = smsStatusWord(sms.status);
   const to = recipientLabel(sms.to, sms.contactName);
-  const plainTo = sms.contactName ? `${truncateText(sms.contactName, 80)} (${formatPhoneNumber(sms.to)})` : sms.to;
+  // The fallback text is mrkdwn too (and notifies): the contact's name is escaped like in the blocks.
+  const plainTo = sms.contactName ? to : sms.to;
   const headline = `${EMOJI[word] ?? ':speech_balloon:'} *SMS to ${to}* — *${escapeMrkdwn(word)}*`;
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: headline } },
-    { type: 'section', text: { type: 'mrkdwn', text: quoteMrkdwn(truncateText(sms.text, 2800)) } },
+    // Escaping lengthens the text (`&` → `&amp;`): cut again to Slack's 3000.
+    { type: 'section', text: { type: 'mrkdwn', text: truncateText(quoteMrkdwn(truncateText(sms.text, 2800)), 3000) } },
   ];
   const details: string[] = [];
   if (sms.userId) details.push(`Sent by <@${sms.userId}>`);
