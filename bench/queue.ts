@@ -9,36 +9,63 @@ import { JobWorker } from '../src/db/job-worker.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/open-database.js';
 import type { BenchResult } from './run.js';
+import { latencies, ms } from './support/stats.js';
 
 const CONCURRENCY = 8;
 const DEADLINE_MS = 20_000; // per phase: the bench stops by itself
 
-async function timed(fn: () => Promise<number>): Promise<{ count: number; ms: number }> {
-  const start = performance.now();
-  const count = await fn();
-  return { count, ms: performance.now() - start };
+/** A run's count and duration; `samples`: per-operation latencies (ms) where the phase records them. */
+interface Timed {
+  count: number;
+  ms: number;
+  samples?: number[];
 }
 
-/** Runs `concurrency` loops calling `step` until `total` steps are done or the deadline passes. */
-async function loops(total: number, concurrency: number, step: (i: number) => Promise<void>): Promise<number> {
+async function timed(fn: (samples: number[]) => Promise<number>): Promise<Timed> {
+  const samples: number[] = [];
+  const start = performance.now();
+  const count = await fn(samples);
+  return { count, ms: performance.now() - start, samples };
+}
+
+/**
+ * Runs `concurrency` loops calling `step` until `total` steps are done or the deadline passes; each step's
+ * latency goes to `samples` when given.
+ */
+async function loops(
+  total: number,
+  concurrency: number,
+  step: (i: number) => Promise<void>,
+  samples?: number[],
+): Promise<number> {
   let next = 0;
   const until = performance.now() + DEADLINE_MS;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total && performance.now() < until) await step(next++);
+      while (next < total && performance.now() < until) {
+        const t0 = performance.now();
+        await step(next++);
+        samples?.push(performance.now() - t0);
+      }
     }),
   );
   return next;
 }
 
-const perSecond = (r: { count: number; ms: number }) => (r.count / r.ms) * 1000;
+const perSecond = (r: Timed) => (r.count / r.ms) * 1000;
 
 /** Enqueue N jobs with concurrent producers, then drain them with concurrent claim/complete loops. */
 async function queuePrimitives(handle: DatabaseHandle, total: number) {
-  return timed(async () => {
-    const enqueued = await loops(total, CONCURRENCY, async (i) => {
-      await enqueueJob(handle.db, { queue: 'bench', payload: { i } });
-    });
+  return timed(async (samples) => {
+    // Per-operation latency: each enqueue (p50/p99 against the baseline's single INSERT).
+    const enqueued = await loops(
+      total,
+      CONCURRENCY,
+      async (i) => {
+        await enqueueJob(handle.db, { queue: 'bench', payload: { i } });
+      },
+      samples,
+    );
     let completed = 0;
     const until = performance.now() + DEADLINE_MS;
     await Promise.all(
@@ -81,10 +108,15 @@ async function rawInserts(url: string, total: number) {
       id bigint generated always as identity primary key, queue text not null, payload jsonb not null,
       created_at timestamptz not null default now())`);
     await pool.query('truncate bench_raw');
-    return await timed(() =>
-      loops(total, CONCURRENCY, async (i) => {
-        await pool.query('insert into bench_raw (queue, payload) values ($1, $2)', ['bench', JSON.stringify({ i })]);
-      }),
+    return await timed((samples) =>
+      loops(
+        total,
+        CONCURRENCY,
+        async (i) => {
+          await pool.query('insert into bench_raw (queue, payload) values ($1, $2)', ['bench', JSON.stringify({ i })]);
+        },
+        samples,
+      ),
     );
   } finally {
     await pool.end();
@@ -95,29 +127,35 @@ async function rawInserts(url: string, total: number) {
 async function pgliteInserts(handle: DatabaseHandle, total: number) {
   await sql`create table if not exists bench_raw (id bigint generated always as identity primary key,
     queue text not null, payload jsonb not null, created_at timestamptz not null default now())`.execute(handle.db);
-  return timed(() =>
-    loops(total, CONCURRENCY, async (i) => {
-      await sql`insert into bench_raw (queue, payload) values ('bench', ${JSON.stringify({ i })})`.execute(handle.db);
-    }),
+  return timed((samples) =>
+    loops(
+      total,
+      CONCURRENCY,
+      async (i) => {
+        await sql`insert into bench_raw (queue, payload) values ('bench', ${JSON.stringify({ i })})`.execute(handle.db);
+      },
+      samples,
+    ),
   );
 }
 
-function result(
-  name: string,
-  baseline: string,
-  subject: { count: number; ms: number },
-  base: { count: number; ms: number },
-): BenchResult {
-  return {
-    name,
-    baseline,
-    figures: {
-      'jobs/s': Math.round(perSecond(subject)),
-      'baseline rows/s': Math.round(perSecond(base)),
-      jobs: subject.count,
-    },
-    ratio: perSecond(subject) / perSecond(base),
+function result(name: string, baseline: string, subject: Timed, base: Timed): BenchResult {
+  const figures: BenchResult['figures'] = {
+    'jobs/s': Math.round(perSecond(subject)),
+    'baseline rows/s': Math.round(perSecond(base)),
+    jobs: subject.count,
   };
+  let note = 'throughput ratio, higher is better';
+  if (subject.samples?.length && base.samples?.length) {
+    const s = latencies(subject.samples);
+    const b = latencies(base.samples);
+    figures['enqueue p50 ms'] = ms(s.p50);
+    figures['enqueue p99 ms'] = ms(s.p99);
+    figures['baseline INSERT p50 ms'] = ms(b.p50);
+    figures['baseline INSERT p99 ms'] = ms(b.p99);
+    note += `; enqueue vs INSERT latency ratio p50 ${(s.p50 / b.p50).toFixed(2)}, p99 ${(s.p99 / b.p99).toFixed(2)}`;
+  }
+  return { name, baseline, figures, ratio: perSecond(subject) / perSecond(base), note };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -146,7 +184,7 @@ export async function run(): Promise<BenchResult[]> {
   }
   try {
     // One warm baseline for every row of this module.
-    let base: { count: number; ms: number } | undefined;
+    let base: Timed | undefined;
     if (scratch) {
       await rawInserts(scratch.url, 500); // warm-up
       base = await rawInserts(scratch.url, 3000);
