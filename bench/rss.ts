@@ -7,6 +7,7 @@
 // LOAD_RATE requests a second (at most MAX_IN_FLIGHT outstanding) for LOAD_MS, half signed `/hoiio sms` commands,
 // half incoming-SMS webhooks with fresh txn_refs, sampled throughout. Linux only (skipped elsewhere).
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -220,8 +221,12 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   try {
     const bare = await measure('bench/support/bare-bolt-app.ts', common);
-    const lite = await measure('src/main.ts', { ...appEnv, DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-rss-data-')) });
-    results.push(...rows('pglite', lite, bare));
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-rss-data-'));
+    try {
+      results.push(...rows('pglite', await measure('src/main.ts', { ...appEnv, DATA_DIR: dataDir }), bare));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
     const baseUrl = benchDatabaseUrl();
     if (baseUrl) {
       const scratch = await scratchDatabase(baseUrl, 'rss');
@@ -233,6 +238,7 @@ export async function run(): Promise<BenchResult[]> {
     }
   } finally {
     await slack.close();
+    await rm(cwd, { recursive: true, force: true });
   }
   return results;
 }
