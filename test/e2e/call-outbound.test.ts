@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
+import { SETTING, setSetting } from '../../src/db/repositories/settings.js';
 import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
@@ -315,5 +316,39 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
     const placed = await calls(t);
     expect(placed).toHaveLength(1);
     expect(JSON.stringify(settled.args['blocks'])).toContain(placed[0]?.txn_ref);
+  });
+
+  test('the monthly spend cap refuses a call from every surface, saying why; nothing is placed', async () => {
+    const t = await app();
+    await command(t, 'me +65 9876 5432');
+    await setSetting(t.db, SETTING.spendCap, { amount: '0.000', currency: 'SGD' });
+    expect((await command(t, 'call +65 6123 4567')).text).toMatch(/spend cap/);
+    const clicked = t.slack.responseUrl();
+    await t.sendSigned(
+      buttonClick({
+        actionId: ACTION.contactCallBack,
+        value: CUSTOMER,
+        channel: 'C0CALLS',
+        messageTs: '1700000100.000200',
+        responseUrl: clicked,
+      }),
+    );
+    const told = await t.slack.waitForCall('response_url', (c) => c.args['url'] === clicked);
+    expect(told.args['text']).toMatch(/spend cap/);
+    const shortcut = t.slack.responseUrl();
+    await t.sendSigned(
+      messageShortcut({
+        callbackId: SHORTCUT.callFromMessage,
+        channel: 'C0CALLS',
+        text: 'call 6123 4567',
+        responseUrl: shortcut,
+      }),
+    );
+    expect((await t.slack.waitForCall('response_url', (c) => c.args['url'] === shortcut)).args['text']).toMatch(
+      /spend cap/,
+    );
+    await t.whenIdle();
+    expect(await calls(t)).toHaveLength(0);
+    expect(await t.db.selectFrom('transactions').selectAll().execute()).toHaveLength(0);
   });
 });

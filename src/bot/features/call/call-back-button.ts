@@ -6,7 +6,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { isE164 } from '../../../hoiio/index.js';
 import type { BotDeps } from '../../deps.js';
 import { callTag } from './outbound-call.js';
-import { placeCall, placeCallText } from './place-call.js';
+import { placeCallOrRefuse, placeCallText } from './place-call.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -28,7 +28,7 @@ export function handleCallBackButton(deps: Pick<BotDeps, 'db' | 'jobWake'>) {
     const message = body.message as Record<string, unknown> | undefined;
     const threadTs =
       stringOf(message?.['thread_ts']) ?? stringOf(message?.['ts']) ?? stringOf(container?.['thread_ts']);
-    const placed = await placeCall(deps, {
+    const outcome = await placeCallOrRefuse(deps, {
       to,
       user: body.user.id,
       team: body.team?.id,
@@ -38,7 +38,8 @@ export function handleCallBackButton(deps: Pick<BotDeps, 'db' | 'jobWake'>) {
       source: 'button',
     });
     await ack();
-    await respond({ response_type: 'ephemeral', replace_original: false, text: placeCallText(to, placed) });
+    const text = 'refused' in outcome ? outcome.refused : placeCallText(to, outcome.placed);
+    await respond({ response_type: 'ephemeral', replace_original: false, text });
   };
 }
 

@@ -1,11 +1,10 @@
 /** `/hoiio call <number>`: validates the number, places the call durably, then acks with what happens next. */
 import type { BotDeps } from '../../deps.js';
 import type { SubcommandHandler } from '../../hoiio-command.js';
-import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { callUsageText } from './blocks.js';
 import { parseNumberArg } from './call-args.js';
 import { callTag } from './outbound-call.js';
-import { placeCall, placeCallText } from './place-call.js';
+import { placeCallOrRefuse, placeCallText } from './place-call.js';
 
 export function handleCallCommand(deps: Pick<BotDeps, 'db' | 'config' | 'jobWake'>): SubcommandHandler {
   return async ({ args, command, ack }) => {
@@ -14,21 +13,15 @@ export function handleCallCommand(deps: Pick<BotDeps, 'db' | 'config' | 'jobWake
       await ack({ response_type: 'ephemeral', text: callUsageText(parsed.problem) });
       return;
     }
-    let placed: Awaited<ReturnType<typeof placeCall>>;
-    try {
-      placed = await placeCall(deps, {
-        to: parsed.e164,
-        user: command.user_id,
-        team: command.team_id,
-        channel: command.channel_id,
-        tag: callTag('command', command.trigger_id),
-        source: 'command',
-      });
-    } catch (error) {
-      if (!(error instanceof SpendCapRefusedError)) throw error;
-      await ack({ response_type: 'ephemeral', text: `:no_entry: ${error.message}` });
-      return;
-    }
-    await ack({ response_type: 'ephemeral', text: placeCallText(parsed.e164, placed) });
+    const outcome = await placeCallOrRefuse(deps, {
+      to: parsed.e164,
+      user: command.user_id,
+      team: command.team_id,
+      channel: command.channel_id,
+      tag: callTag('command', command.trigger_id),
+      source: 'command',
+    });
+    const text = 'refused' in outcome ? outcome.refused : placeCallText(parsed.e164, outcome.placed);
+    await ack({ response_type: 'ephemeral', text });
   };
 }

@@ -17,7 +17,7 @@ import { CALL_FIELD } from '../../ids.js';
 import { slackTextToPlain } from '../../slack-text.js';
 import { pickNumberModal } from './blocks.js';
 import { callTag } from './outbound-call.js';
-import { placeCall, placeCallText } from './place-call.js';
+import { placeCallOrRefuse, placeCallText } from './place-call.js';
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -62,7 +62,7 @@ export function handleCallShortcut(deps: Pick<BotDeps, 'db' | 'config' | 'logger
       });
       return;
     }
-    const placed = await placeCall(deps, {
+    const outcome = await placeCallOrRefuse(deps, {
       to,
       user: shortcut.user.id,
       team: shortcut.team?.id,
@@ -72,7 +72,8 @@ export function handleCallShortcut(deps: Pick<BotDeps, 'db' | 'config' | 'logger
       source: 'shortcut',
     });
     await ack();
-    await respond({ response_type: 'ephemeral', text: placeCallText(to, placed) });
+    const text = 'refused' in outcome ? outcome.refused : placeCallText(to, outcome.placed);
+    await respond({ response_type: 'ephemeral', text });
   };
 }
 
@@ -85,7 +86,7 @@ export function handlePickNumberSubmission(deps: Pick<BotDeps, 'db' | 'jobWake'>
       await ack({ response_action: 'errors', errors: { [CALL_FIELD.number]: 'Pick one of the numbers.' } });
       return;
     }
-    const placed = await placeCall(deps, {
+    const outcome = await placeCallOrRefuse(deps, {
       to: chosen,
       user: body.user.id,
       team: body.team?.id,
@@ -94,6 +95,11 @@ export function handlePickNumberSubmission(deps: Pick<BotDeps, 'db' | 'jobWake'>
       tag: callTag('view', view.id),
       source: 'view',
     });
+    if ('refused' in outcome) {
+      await ack({ response_action: 'errors', errors: { [CALL_FIELD.number]: outcome.refused } });
+      return;
+    }
+    const { placed } = outcome;
     if (placed.result.kind === 'live' || placed.result.kind === 'own_number') {
       await ack({ response_action: 'errors', errors: { [CALL_FIELD.number]: placeCallText(chosen, placed) } });
       return;

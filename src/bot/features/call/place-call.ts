@@ -6,6 +6,7 @@
 import { findUserProfile } from '../../../db/repositories/user-profiles.js';
 import { formatPhoneNumber } from '../../../hoiio/index.js';
 import type { BotDeps } from '../../deps.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { callQueuedText } from './blocks.js';
 import { createOutboundCall, type OutboundCallInput, type OutboundCallResult } from './outbound-call.js';
 
@@ -20,6 +21,24 @@ export async function placeCall(
   const result = await deps.db.transaction().execute((trx) => createOutboundCall(trx, { ...input, ownPhone }));
   if (result.kind === 'created') deps.jobWake.wake();
   return { result, ownPhone };
+}
+
+export type PlacedCall = Awaited<ReturnType<typeof placeCall>>;
+
+/**
+ * {@link placeCall}, with a refusal by the monthly spend cap returned as what to tell the user (nothing was
+ * written) instead of thrown.
+ */
+export async function placeCallOrRefuse(
+  deps: PlaceCallDeps,
+  input: Omit<OutboundCallInput, 'ownPhone'>,
+): Promise<{ readonly placed: PlacedCall } | { readonly refused: string }> {
+  try {
+    return { placed: await placeCall(deps, input) };
+  } catch (error) {
+    if (!(error instanceof SpendCapRefusedError)) throw error;
+    return { refused: `:no_entry: ${error.message}` };
+  }
 }
 
 /** What to tell the user (ephemeral) about a call just requested. */
