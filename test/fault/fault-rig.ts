@@ -40,6 +40,9 @@ export interface FaultRigOptions {
   readonly env?: Record<string, string>;
 }
 
+/** Decides whether the sandbox's notification to `url` is lost on the way (as if the network dropped it). */
+export type NotificationDrop = (url: string) => boolean;
+
 /** A notification the sandbox delivered, and whether the app accepted it (200). */
 export interface DeliveredNotification extends SandboxNotificationEvent {
   readonly accepted: boolean;
@@ -53,6 +56,11 @@ export interface SlackAnswer {
   readonly body: string;
 }
 
+/** PostgreSQL when TEST_DATABASE_URL is set (faster restarts, concurrent checks), else PGlite. */
+export function primaryEngine(): TestEngine {
+  return process.env['TEST_DATABASE_URL'] ? 'postgres' : 'pglite';
+}
+
 export class FaultRig {
   readonly slack: FakeSlack;
   readonly sandbox: SandboxServer;
@@ -61,6 +69,8 @@ export class FaultRig {
   readonly port: number;
   readonly env: Record<string, string>;
   readonly notifications: DeliveredNotification[] = [];
+  /** While set, matching notifications from the sandbox never reach the app (delivery fails, not accepted). */
+  dropNotifications: NotificationDrop | undefined;
   /** The current app process (undefined before the first start). */
   app: AppProcess | undefined;
   /** How many processes were started. */
@@ -98,7 +108,16 @@ export class FaultRig {
 
   static async create(options: FaultRigOptions): Promise<FaultRig> {
     const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-    const sandbox = await startSandboxServer({ port: 0, timeScale: options.sandboxTimeScale ?? 0.02 });
+    let rig: FaultRig | undefined;
+    const sandbox = await startSandboxServer({
+      port: 0,
+      timeScale: options.sandboxTimeScale ?? 0.02,
+      fetch: (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (rig?.dropNotifications?.(url)) return Promise.reject(new TypeError('fetch failed (dropped by the test)'));
+        return fetch(input, init);
+      },
+    });
     const slackProxy = options.slackProxy ? await FaultProxy.start(slack.origin) : undefined;
     const hoiioProxy = options.hoiioProxy ? await FaultProxy.start(sandbox.url) : undefined;
     const port = await freePort();
@@ -125,7 +144,8 @@ export class FaultRig {
       storage: databaseUrl !== undefined ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir ?? '' },
       extra: { DEFAULT_CHANNEL, ...options.env },
     });
-    return new FaultRig({ slack, sandbox, slackProxy, hoiioProxy, port, env, testDb, databaseUrl, dataDir });
+    rig = new FaultRig({ slack, sandbox, slackProxy, hoiioProxy, port, env, testDb, databaseUrl, dataDir });
+    return rig;
   }
 
   get url(): string {
@@ -246,12 +266,20 @@ export class FaultRig {
   }
 
   /** Jobs the current process has finished (any outcome), from its /metrics. */
-  async jobsProcessed(): Promise<number> {
+  jobsProcessed(): Promise<number> {
+    return this.metric('hoiio_slack_jobs_total');
+  }
+
+  /** The sum of a counter's samples in the current process's /metrics whose labels include `labels`. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
     const res = await fetch(`${this.url}/metrics`);
     const text = await res.text();
+    const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
     let total = 0;
     for (const line of text.split('\n')) {
-      if (line.startsWith('hoiio_slack_jobs_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      const labelText = line.slice(name.length, line.lastIndexOf(' '));
+      if (wanted.every((w) => labelText.includes(w))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
     return total;
   }
