@@ -31,6 +31,11 @@ export interface Config {
   /** Undefined: generated on first start and kept in the database. */
   readonly hoiioWebhookToken: string | undefined;
   /**
+   * `HOIIO_WEBHOOK_TOKEN_PREVIOUS`: during a token rotation, the old token, still accepted (never handed out) until
+   * every forwarding URL and pending `notify_url` uses the new one.
+   */
+  readonly hoiioWebhookTokenPrevious: string | undefined;
+  /**
    * Normalised entries of `HOIIO_MEDIA_HOSTS`: `host`, `*.host` (https only) or `http://host:port` (exactly that
    * origin). `parseMediaHosts(entries.join(','))` in src/bot/media reads them. In sandbox mode the built-in
    * sandbox's origin (that of PUBLIC_URL) is included.
@@ -160,6 +165,11 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     z.string().regex(URL_SAFE_TOKEN, 'must be at least 22 URL-safe characters (A-Z a-z 0-9 - _)'),
     get('HOIIO_WEBHOOK_TOKEN'),
   );
+  const hoiioWebhookTokenPrevious = check(
+    'HOIIO_WEBHOOK_TOKEN_PREVIOUS',
+    z.string().regex(URL_SAFE_TOKEN, 'must be at least 22 URL-safe characters (A-Z a-z 0-9 - _)'),
+    get('HOIIO_WEBHOOK_TOKEN_PREVIOUS'),
+  );
   const mediaHostsValue = get('HOIIO_MEDIA_HOSTS');
   const configuredMediaHosts =
     mediaHostsValue === undefined ? DEFAULT_HOIIO_MEDIA_HOSTS : parseMediaHostEntries(mediaHostsValue, problems);
@@ -227,6 +237,7 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     slackAppToken,
     hoiio.mode === 'live' ? hoiio.accessToken : undefined,
     hoiioWebhookToken,
+    hoiioWebhookTokenPrevious,
     ...databasePasswords(databaseUrl),
   ].filter((s): s is string => s !== undefined && s.length > 0);
 
@@ -239,6 +250,7 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() }: Load
     hoiio: Object.freeze(hoiio),
     sandboxMode: hoiio.mode === 'sandbox',
     hoiioWebhookToken,
+    hoiioWebhookTokenPrevious,
     hoiioMediaHosts: Object.freeze([...hoiioMediaHosts]),
     publicUrl,
     databaseUrl,

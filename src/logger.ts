@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { LogLevel } from './config.js';
+import { currentLogContext } from './log-context.js';
 
 /** One log method: `log.info({ id }, 'message')` or `log.info('message')`. */
 export interface LogFn {
@@ -81,6 +82,8 @@ export function createLogger({
       base: { ...bindings },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: serializeError, error: serializeError },
+      // The request id (and job id) of the current request or job: see src/log-context.ts.
+      mixin: () => currentLogContext() ?? {},
     },
     stream,
   );

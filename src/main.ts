@@ -7,12 +7,12 @@ import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from
 import { createEmbeddedSandbox } from './bot/embedded-sandbox.js';
 import { FEATURES } from './bot/features/index.js';
 import { type JobRunnerOptions, startJobRunner } from './bot/job-runner.js';
-import { createMetrics, type Metrics } from './bot/routes/metrics.js';
+import { createMetrics, hoiioAttemptRecorder, type Metrics } from './bot/routes/metrics.js';
 import { resolveWebhookTokens, type WebhookUrls } from './bot/webhook-urls.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { DataDirLockedError, openDatabase } from './db/open-database.js';
-import { type HoiioAttempt, HoiioClient } from './hoiio/index.js';
+import { HoiioClient } from './hoiio/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 const FATAL_SLACK_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
@@ -63,14 +63,14 @@ async function main(): Promise<void> {
     cleanups.push(() => database.close());
     await migrateToLatest(database.db, logger.child({ component: 'migrate' }));
 
-    const tokens = await resolveWebhookTokens(database.db, config.hoiioWebhookToken);
+    const tokens = await resolveWebhookTokens(database.db, config.hoiioWebhookToken, config.hoiioWebhookTokenPrevious);
     for (const token of [tokens.token, ...tokens.previousTokens]) logger.addSecret(token);
     const platform = platformDeps(config.publicUrl, tokens.token, tokens.previousTokens);
     const { webhookUrls } = platform;
 
     const metrics = createMetrics();
     const embedded = config.sandboxMode
-      ? createEmbeddedSandbox({ logger, onAttempt: hoiioMetrics(metrics) })
+      ? createEmbeddedSandbox({ logger, onAttempt: hoiioAttemptRecorder(metrics) })
       : undefined;
     const deps: BotDeps = {
       config,
@@ -127,13 +127,6 @@ function jobRunnerOptions({ tuning }: Config): JobRunnerOptions {
   };
 }
 
-function hoiioMetrics(metrics: Metrics): (attempt: HoiioAttempt) => void {
-  return ({ endpoint, durationMs, status, errorCode }) => {
-    metrics.hoiioCalls.inc({ endpoint, outcome: errorCode ?? status ?? 'no_status' });
-    metrics.hoiioDuration.observe({ endpoint }, durationMs / 1000);
-  };
-}
-
 /** The real Hoiio API (live mode). */
 function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): HoiioClient {
   if (config.hoiio.mode !== 'live') throw new Error('createHoiioClient: live mode only');
@@ -142,7 +135,7 @@ function createHoiioClient(config: Config, logger: Logger, metrics: Metrics): Ho
     accessToken: config.hoiio.accessToken,
     baseUrl: config.hoiio.apiUrl,
     logger: logger.child({ component: 'hoiio' }),
-    onAttempt: hoiioMetrics(metrics),
+    onAttempt: hoiioAttemptRecorder(metrics),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { App, type Authorize } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { countJobs } from '../db/job-queue.js';
 import type { BotDeps } from './deps.js';
 import { workerSlackClientOptions } from './deps.js';
 import { handleAppError } from './error-handler.js';
@@ -19,7 +20,8 @@ import { runInboundRelay } from './inbound/run-inbound-relay.js';
 import { type BotReceiver, createReceiver } from './receiver.js';
 import { healthRoute } from './routes/health.js';
 import { hoiioWebhookRoute } from './routes/hoiio-webhooks.js';
-import { metricsRoute } from './routes/metrics.js';
+import { metricsRoute, registerJobsGauge } from './routes/metrics.js';
+import { instrumentSlackClient } from './slack-metrics.js';
 import { SlackPoster } from './slack-poster.js';
 
 /** The built app: Bolt, its receiver, the registries features filled, and the (not yet listening) server. */
@@ -57,6 +59,13 @@ export async function createBotApp(deps: BotDeps, features: readonly Feature[] =
   });
   await app.init();
   app.error(handleAppError(deps));
+  // Every Web API call, the workers' and each request's, counted by method and outcome.
+  instrumentSlackClient(deps.slack, deps.metrics);
+  app.use(async ({ client, next }) => {
+    instrumentSlackClient(client, deps.metrics);
+    await next();
+  });
+  registerJobsGauge(deps.metrics, () => countJobs(deps.db));
 
   const routes = new RouteTable();
   routes.mount('/healthz', healthRoute({ checkDatabase: () => deps.database.ping(), logger }));

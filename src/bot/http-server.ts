@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REQUEST_ID_HEADER, requestIdFor, withLogContext } from '../log-context.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './routes/metrics.js';
 
@@ -139,7 +140,11 @@ export interface HttpServerOptions {
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-/** The one HTTP listener: Bolt at /slack/events (body capped at 1 MiB), the route table, 404 for the rest. */
+/**
+ * The one HTTP listener: Bolt at /slack/events (body capped at 1 MiB), the route table, 404 for the rest. Each
+ * request runs in a log context with its request id (its `X-Request-Id` when well-formed, else a fresh one; answered
+ * in the same header), which jobs it enqueues inherit; Slack requests and webhooks get an info line with it.
+ */
 export function createHttpServer({
   routes,
   logger,
@@ -149,13 +154,34 @@ export function createHttpServer({
 }: HttpServerOptions): Server {
   const log = logger.child({ component: 'http' });
   return createServer({ maxHeaderSize }, (req, res) => {
+    const requestId = requestIdFor(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withLogContext({ request_id: requestId }, () => handle(req, res, requestId));
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, requestId: string): void {
     const started = process.hrtime.bigint();
     let label = 'unmatched';
+    let slackKind: string | undefined;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ route: label, method: req.method ?? '', status: String(res.statusCode) });
       metrics.httpDuration.observe({ route: label }, seconds);
-      log.debug({ method: req.method, path: pathOf(req.url), status: res.statusCode, seconds }, 'request');
+      if (slackKind !== undefined) metrics.slackAck.observe({ kind: slackKind }, seconds);
+      // The intake line of a flow (its request id follows into the jobs); the path is logged with the token masked.
+      const intake = label === SLACK_EVENTS_PATH || label === '/hoiio';
+      const line = {
+        request_id: requestId,
+        method: req.method,
+        route: label,
+        status: res.statusCode,
+        seconds,
+        ...(slackKind ? { kind: slackKind } : {}),
+      };
+      // Webhook paths hold the token: the logger masks it (`/hoiio/****/sms`).
+      if (label === '/hoiio') log.info({ ...line, path: pathOf(req.url) }, 'webhook request');
+      else if (intake) log.info(line, 'slack request');
+      else log.debug({ ...line, path: pathOf(req.url) }, 'request');
     });
     const fail = (error: unknown) => {
       log.error({ err: error, method: req.method, path: pathOf(req.url) }, 'request handler failed');
@@ -175,6 +201,7 @@ export function createHttpServer({
       }
       readBody(req, res, SLACK_BODY_LIMIT).then((body) => {
         if (body === undefined) return;
+        slackKind = slackRequestKind(body, req.headers['content-type']);
         // Bolt reuses a body already buffered on `rawBody` and verifies the signature over exactly these bytes.
         Object.assign(req, { rawBody: body });
         try {
@@ -197,7 +224,27 @@ export function createHttpServer({
     } catch (error) {
       fail(error);
     }
-  });
+  }
+}
+
+/** What a Slack request is (`slash_command`, `block_actions`, `view_submission`, `event_callback`…), for metrics. */
+export function slackRequestKind(body: Buffer, contentType: string | undefined): string {
+  try {
+    if (contentType?.startsWith('application/json')) {
+      const type = (JSON.parse(body.toString('utf8')) as { type?: unknown }).type;
+      return typeof type === 'string' ? type.slice(0, 40) : 'unknown';
+    }
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (form.has('command')) return 'slash_command';
+    const payload = form.get('payload');
+    if (payload !== null) {
+      const type = (JSON.parse(payload) as { type?: unknown }).type;
+      return typeof type === 'string' ? type.slice(0, 40) : 'unknown';
+    }
+  } catch {
+    // not JSON: Bolt will refuse it
+  }
+  return 'unknown';
 }
 
 function pathOf(url: string | undefined): string | undefined {

@@ -1,6 +1,8 @@
 import { PermanentJobError, RetryAfterError } from '../db/job-errors.js';
-import { JobWorker } from '../db/job-worker.js';
+import { JobWorker, type JobHandler as WorkerJobHandler } from '../db/job-worker.js';
 import { markInboundEvent } from '../db/repositories/inbound-events.js';
+import { requestIdOf, withLogContext } from '../log-context.js';
+import type { Logger } from '../logger.js';
 import type { BotDeps } from './deps.js';
 import type { JobHandler, JobRegistry } from './features/index.js';
 import { QUEUE } from './ids.js';
@@ -53,8 +55,11 @@ export async function startJobRunner(
 ): Promise<JobRunner> {
   const { deps, jobs } = bot;
   const { database, jobWake: wake, logger, metrics } = deps;
-  const handlers: Record<string, JobHandler> = {};
-  for (const [queue, handler] of Object.entries(jobs.toRecord())) handlers[queue] = measured(queue, handler, metrics);
+  const handlers: Record<string, WorkerJobHandler> = {};
+  const jobLog = logger.child({ component: 'jobs' });
+  for (const [queue, handler] of Object.entries(jobs.toRecord())) {
+    handlers[queue] = measured(queue, handler, metrics, jobLog);
+  }
   const worker = new JobWorker({
     handle: database,
     handlers,
@@ -89,19 +94,30 @@ export async function startJobRunner(
   };
 }
 
-function measured(queue: string, handler: JobHandler, metrics: Metrics): JobHandler {
-  return async (job, context) => {
-    const started = process.hrtime.bigint();
-    let outcome = 'done';
-    try {
-      await handler(job, context);
-    } catch (error) {
-      outcome =
-        error instanceof RetryAfterError ? 'retry_after' : error instanceof PermanentJobError ? 'dead' : 'retry';
-      throw error;
-    } finally {
-      metrics.jobsProcessed.inc({ queue, outcome });
-      metrics.jobDuration.observe({ queue }, Number(process.hrtime.bigint() - started) / 1e9);
-    }
+/**
+ * Runs a job in its log context (the request id it carries, its id and queue: every line the handler logs has
+ * them, and jobs it enqueues inherit the request id), counts it, and logs its outcome.
+ */
+function measured(queue: string, handler: JobHandler, metrics: Metrics, log: Logger): WorkerJobHandler {
+  return (job, context) => {
+    const requestId = requestIdOf(job.payload);
+    const logContext = { ...(requestId !== undefined ? { request_id: requestId } : {}), job_id: job.id, queue };
+    return withLogContext(logContext, async () => {
+      const started = process.hrtime.bigint();
+      let outcome = 'done';
+      try {
+        await handler(job, context);
+      } catch (error) {
+        outcome =
+          error instanceof RetryAfterError ? 'retry_after' : error instanceof PermanentJobError ? 'dead' : 'retry';
+        throw error;
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.jobsProcessed.inc({ queue, outcome });
+        metrics.jobDuration.observe({ queue }, seconds);
+        // The worker logs failures with their error; this line ties each attempt to its request.
+        log.info({ attempt: job.attempts, outcome, seconds }, outcome === 'done' ? 'job done' : 'job attempt failed');
+      }
+    });
   };
 }

@@ -84,13 +84,22 @@ function digest(value: string): Buffer {
 
 /**
  * The webhook tokens to use: HOIIO_WEBHOOK_TOKEN when configured, else the one kept in `settings` (generated on
- * first start, race-safe across instances); plus a previous token still accepted during a rotation.
+ * first start, race-safe across instances); plus the tokens still accepted during a rotation: HOIIO_WEBHOOK_TOKEN_PREVIOUS
+ * (`configuredPrevious`) and the `hoiio.webhook_token_previous` setting.
+ *
+ * Rotating: set HOIIO_WEBHOOK_TOKEN to the new token and HOIIO_WEBHOOK_TOKEN_PREVIOUS to the old one, restart every
+ * instance (both are accepted, only the new one is handed out), re-save each route (`/hoiio route edit`) so Hoiio
+ * forwards to the new URLs, wait out sends still in flight (their notify_url holds the old token; a day at most),
+ * then remove HOIIO_WEBHOOK_TOKEN_PREVIOUS and restart: only the new token is accepted.
  */
 export async function resolveWebhookTokens(
   db: Kysely<Database>,
   configured: string | undefined,
+  configuredPrevious?: string,
 ): Promise<{ token: string; previousTokens: string[] }> {
   const token = configured ?? (await getOrCreateWebhookToken(db, generateWebhookToken));
-  const previous = await getSetting(db, PREVIOUS_WEBHOOK_TOKEN_SETTING);
-  return { token, previousTokens: typeof previous === 'string' && previous !== token ? [previous] : [] };
+  const stored = await getSetting(db, PREVIOUS_WEBHOOK_TOKEN_SETTING);
+  const previous = [configuredPrevious, typeof stored === 'string' ? stored : undefined];
+  const previousTokens = [...new Set(previous.filter((t): t is string => t !== undefined && t !== '' && t !== token))];
+  return { token, previousTokens };
 }

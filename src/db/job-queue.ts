@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { currentLogContext, REQUEST_ID_FIELD } from '../log-context.js';
 import type { Database } from './database.js';
 import { type JsonValue, json } from './json.js';
 import type { JobRow, JobState } from './tables/jobs.js';
@@ -30,7 +31,9 @@ export interface EnqueueJobOptions {
 
 /**
  * Enqueues a job, inside the caller's transaction when `db` is one (so the intent and its job commit
- * together), and signals workers with NOTIFY (delivered on commit).
+ * together), and signals workers with NOTIFY (delivered on commit). Enqueued while handling a request (or
+ * running a job), an object payload also gets the `request_id` of that request (src/log-context.ts), so the
+ * job's log lines carry it.
  * @returns the job, or `null` when `dedupeKey` was already used.
  */
 export async function enqueueJob(db: Kysely<Database>, options: EnqueueJobOptions): Promise<Job | null> {
@@ -40,7 +43,7 @@ export async function enqueueJob(db: Kysely<Database>, options: EnqueueJobOption
     .insertInto('jobs')
     .values({
       queue: options.queue,
-      payload: json(options.payload ?? {}),
+      payload: json(withRequestId(options.payload ?? {})),
       dedupe_key: options.dedupeKey ?? null,
       serial_key: options.serialKey ?? null,
       run_at: runAt ? runAt : sql<Date>`now()`,
@@ -53,6 +56,14 @@ export async function enqueueJob(db: Kysely<Database>, options: EnqueueJobOption
   if (!row) return null;
   await sql`select pg_notify(${JOB_NOTIFY_CHANNEL}, ${options.queue})`.execute(db);
   return row;
+}
+
+function withRequestId(payload: JsonValue): JsonValue {
+  const requestId = currentLogContext()?.request_id;
+  if (requestId === undefined || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return payload;
+  }
+  return REQUEST_ID_FIELD in payload ? payload : { ...payload, [REQUEST_ID_FIELD]: requestId };
 }
 
 export interface ClaimJobsOptions {

@@ -20,7 +20,7 @@ import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from
 import { createEmbeddedSandbox, type EmbeddedSandbox } from '../../src/bot/embedded-sandbox.js';
 import { FEATURES, type Feature } from '../../src/bot/features/index.js';
 import { type JobRunner, startJobRunner } from '../../src/bot/job-runner.js';
-import { createMetrics } from '../../src/bot/routes/metrics.js';
+import { createMetrics, hoiioAttemptRecorder } from '../../src/bot/routes/metrics.js';
 import { resolveWebhookTokens, type WebhookKind } from '../../src/bot/webhook-urls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -156,7 +156,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     secrets: config.secrets(),
     destination: { write: (l) => logs.push(l) },
   });
-  const tokens = await resolveWebhookTokens(database.db, config.hoiioWebhookToken);
+  const tokens = await resolveWebhookTokens(database.db, config.hoiioWebhookToken, config.hoiioWebhookTokenPrevious);
   for (const token of [tokens.token, ...tokens.previousTokens]) logger.addSecret(token);
 
   let port = 0;
@@ -167,12 +167,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 
   async function incarnate(): Promise<Incarnation> {
-    const embedded = createEmbeddedSandbox({ logger, timeScale: options.sandboxTimeScale ?? 0.02 });
+    const metrics = createMetrics({ defaultMetrics: false });
+    const embedded = createEmbeddedSandbox({
+      logger,
+      timeScale: options.sandboxTimeScale ?? 0.02,
+      onAttempt: hoiioAttemptRecorder(metrics),
+    });
     const deps: BotDeps = {
       config,
       logger: logger as RootLogger,
       clock: systemClock,
-      metrics: createMetrics({ defaultMetrics: false }),
+      metrics,
       slack: createWorkerSlackClient(config, logger),
       hoiio: options.hoiio ?? embedded.hoiio,
       db: database.db,

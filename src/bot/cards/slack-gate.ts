@@ -78,9 +78,8 @@ export class SlackGate {
     if (paceChannel !== undefined) await this.#pace(paceChannel, signal);
     this.#throwIfBlocked(method); // a 429 may have come in while we waited
     try {
-      const result = (await this.#slack.apiCall(method, args)) as T;
-      this.#metrics.slackCalls.inc({ method, outcome: 'ok' });
-      return result;
+      // The call itself is counted by the client (instrumentSlackClient); here only what never reached Slack.
+      return (await this.#slack.apiCall(method, args)) as T;
     } catch (error) {
       throw this.#classify(method, error);
     }
@@ -120,22 +119,18 @@ export class SlackGate {
     if (e.code === 'slack_webapi_rate_limited_error') {
       const ms = Math.max(1, e.retryAfter ?? 1) * 1000;
       this.#blockedUntil.set(method, this.#now() + ms);
-      this.#metrics.slackCalls.inc({ method, outcome: 'rate_limited' });
       this.#logger.warn({ method, retryAfterMs: ms }, 'Slack rate limit: method blocked until Retry-After');
       return new RetryAfterError(ms + this.#jitter(), `Slack ${method} rate limited`, { cause: error });
     }
     if (e.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string') {
       const slackError = e.data.error;
-      this.#metrics.slackCalls.inc({ method, outcome: slackError.slice(0, 40) });
       if (TRANSIENT.has(slackError)) return new SlackUnavailableError(method, slackError, { cause: error });
       return new SlackPlatformError(method, slackError, { cause: error });
     }
     if (e.code === 'slack_webapi_http_error' || e.code === 'slack_webapi_request_error') {
-      this.#metrics.slackCalls.inc({ method, outcome: e.statusCode ? `http_${e.statusCode}` : 'network' });
       const what = e.statusCode ? `HTTP ${e.statusCode}` : 'no response';
       return new SlackUnavailableError(method, what, { cause: error });
     }
-    this.#metrics.slackCalls.inc({ method, outcome: 'error' });
     return error instanceof Error ? error : new SlackUnavailableError(method, String(error));
   }
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobCount } from '../../db/job-queue.js';
+import type { HoiioAttempt } from '../../hoiio/index.js';
 
 /** The app's Prometheus metrics, on a registry of their own (one per app instance, never the global one). */
 export interface Metrics {
@@ -8,8 +10,11 @@ export interface Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   /** Time from request start to the response, e.g. the ack latency of `/slack/events`. */
   readonly httpDuration: Histogram<'route'>;
+  /** Time from a Slack request's arrival to its ack (the HTTP response), by kind (slash_command, view_submission…). */
+  readonly slackAck: Histogram<'kind'>;
   readonly jobsProcessed: Counter<'queue' | 'outcome'>;
   readonly jobDuration: Histogram<'queue'>;
+  /** Slack Web API calls by method and outcome (`ok`, a Slack error code, `rate_limited`, `http_503`, `network`). */
   readonly slackCalls: Counter<'method' | 'outcome'>;
   readonly hoiioCalls: Counter<'endpoint' | 'outcome'>;
   readonly hoiioDuration: Histogram<'endpoint'>;
@@ -32,6 +37,13 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
       help: 'Time to the HTTP response (for /slack/events: the ack latency)',
       labelNames: ['route'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    slackAck: new Histogram({
+      name: 'hoiio_slack_slack_ack_seconds',
+      help: 'Slack request ack latency (arrival to HTTP response) by request kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
     jobsProcessed: new Counter({
@@ -78,4 +90,38 @@ export function metricsRoute(metrics: Metrics) {
     res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
+}
+
+/** Records each Hoiio API attempt (HoiioClient `onAttempt`): by endpoint and outcome (`success`, an error code). */
+export function hoiioAttemptRecorder(metrics: Metrics): (attempt: HoiioAttempt) => void {
+  return ({ endpoint, durationMs, status, errorCode }) => {
+    metrics.hoiioCalls.inc({ endpoint, outcome: errorCode ?? status ?? 'no_status' });
+    metrics.hoiioDuration.observe({ endpoint }, durationMs / 1000);
+  };
+}
+
+const JOBS_GAUGE = 'hoiio_slack_jobs';
+
+/**
+ * `hoiio_slack_jobs{queue,state}`: jobs in the queue table by queue and state, counted when /metrics is scraped
+ * (all instances share the table, so every instance reports the same figures). A failed count leaves it empty.
+ */
+export function registerJobsGauge(metrics: Metrics, count: () => Promise<JobCount[]>): void {
+  if (metrics.registry.getSingleMetric(JOBS_GAUGE) !== undefined) return;
+  new Gauge({
+    name: JOBS_GAUGE,
+    help: 'Jobs by queue and state (pending, running, done, dead), counted at scrape time',
+    labelNames: ['queue', 'state'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      let counts: JobCount[];
+      try {
+        counts = await count();
+      } catch {
+        return; // the database is down: /healthz says so; the scrape still answers
+      }
+      for (const { queue, state, count: n } of counts) this.set({ queue, state }, Number(n));
+    },
+  });
 }
