@@ -45,7 +45,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? SILENT;
   const events = new EventEmitter();
-  const state = new SandboxState(now, options.forwarding ?? {});
+  const state = new SandboxState(now, options.forwarding ?? {}, options.credentials);
   const scheduler = new Scheduler(options.timeScale ?? 1, logger);
   const notifier = new Notifier({
     fetch: options.fetch ?? fetch,

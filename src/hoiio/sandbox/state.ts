@@ -137,6 +137,10 @@ export class SandboxState {
   constructor(
     private readonly now: () => Date,
     private readonly forwarding: SandboxForwarding,
+    private readonly credentials: { appId: string; accessToken: string } = {
+      appId: SANDBOX_APP_ID,
+      accessToken: SANDBOX_ACCESS_TOKEN,
+    },
   ) {
     // Seconds since 2020, times ten: a restarted sandbox does not reuse the txn_refs of a previous
     // run that an application may have stored.
@@ -147,8 +151,8 @@ export class SandboxState {
   /** A fresh account with the default numbers and forwarding. */
   reset(): void {
     this.account = {
-      appId: SANDBOX_APP_ID,
-      accessToken: SANDBOX_ACCESS_TOKEN,
+      appId: this.credentials.appId,
+      accessToken: this.credentials.accessToken,
       uid: 'AA-1001',
       name: 'Sandbox Developer',
       email: 'developer@sandbox.invalid',

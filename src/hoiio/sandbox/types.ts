@@ -42,6 +42,11 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Lifetime of signed media URLs in seconds (default 3600). */
   mediaTtlSeconds?: number;
+  /**
+   * The account's credentials (default app id and access token `sandbox`). The access token is also the key of
+   * `X-Hoiio-Signature`. Tests that check where a token may appear use a distinctive one.
+   */
+  credentials?: { appId: string; accessToken: string };
 }
 
 /** Emitted as `'notification'` after each notification POST (status 0 when the request failed). */
