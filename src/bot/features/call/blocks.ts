@@ -3,6 +3,7 @@ import type { types } from '@slack/bolt';
 import { formatMoney, formatPhoneNumber, type Money, maskPhoneNumber } from '../../../hoiio/index.js';
 import { ACTION, CALL_FIELD, COMMAND, VIEW } from '../../ids.js';
 import { escapeMrkdwn, truncateText } from '../../slack-text.js';
+import { cancelSendButton } from '../admin/undo-window.js';
 
 /** What a card returns: the notification fallback (with the plain status word) and the blocks. */
 export interface CardMessage {
@@ -11,7 +12,15 @@ export interface CardMessage {
 }
 
 /** The status words of a click-to-call card. */
-export type OutboundCallStatus = 'queued' | 'ringing' | 'answered' | 'unanswered' | 'busy' | 'failed' | 'unknown';
+export type OutboundCallStatus =
+  | 'queued'
+  | 'ringing'
+  | 'answered'
+  | 'unanswered'
+  | 'busy'
+  | 'failed'
+  | 'unknown'
+  | 'canceled';
 
 /** What the click-to-call card shows; built from the transaction row by the renderer. */
 export interface OutboundCallCardInput {
@@ -35,6 +44,8 @@ export interface OutboundCallCardInput {
   readonly reason?: string | undefined;
   /** A Check status is running. */
   readonly checking?: boolean | undefined;
+  /** Still waiting out the undo window: the card offers Cancel. */
+  readonly cancelable?: boolean | undefined;
 }
 
 const OUT_EMOJI: Readonly<Record<OutboundCallStatus, string>> = {
@@ -45,6 +56,7 @@ const OUT_EMOJI: Readonly<Record<OutboundCallStatus, string>> = {
   busy: ':no_entry:',
   failed: ':x:',
   unknown: ':grey_question:',
+  canceled: ':no_entry_sign:',
 };
 
 /** `Acme (+65 6123 4567)` or `+65 6123 4567`, as plain text. */
@@ -82,9 +94,12 @@ function outboundNote(call: OutboundCallCardInput): string | undefined {
   const own = call.ownPhone !== undefined ? ` (${maskPhoneNumber(call.ownPhone)})` : '';
   switch (call.status) {
     case 'queued':
+      if (call.cancelable) return ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.';
       return call.needsPhone
         ? ':warning: I need your own phone number to ring you first: use *Enter my phone*.'
         : `Your phone${own} rings first; pick up and you are connected.`;
+    case 'canceled':
+      return ':no_entry_sign: Canceled before the call was placed.';
     case 'ringing':
       return `Ringing your phone${own} first, then connecting you.`;
     case 'answered':
@@ -99,6 +114,7 @@ function outboundNote(call: OutboundCallCardInput): string | undefined {
 }
 
 function outboundButtons(call: OutboundCallCardInput): types.Button[] {
+  if (call.status === 'queued' && call.cancelable) return [cancelSendButton(call.id)];
   if (call.status === 'queued' && call.needsPhone) {
     return [button(ACTION.callEnterPhone, 'Enter my phone', String(call.id), 'primary')];
   }

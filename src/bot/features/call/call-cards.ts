@@ -4,6 +4,7 @@
  */
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import type { CardContext, RenderedCard } from '../../cards/card-registry.js';
+import { inUndoWindow } from '../admin/undo-window.js';
 import { ourNumberLabel } from '../inbound/routing.js';
 import { type InboundCallStatus, inboundCallCard, type OutboundCallStatus, outboundCallCard } from './blocks.js';
 import { metaDate, metaFlag, metaNumber, metaString } from './call-meta.js';
@@ -22,6 +23,7 @@ function outboundStatus(status: TransactionRow['status']): OutboundCallStatus {
     case 'busy':
     case 'failed':
     case 'unknown':
+    case 'canceled':
       return status;
     default:
       return 'failed';
@@ -49,6 +51,7 @@ export async function renderOutboundCall(txn: TransactionRow, context: CardConte
     txnRef: txn.txn_ref ?? undefined,
     reason: metaString(txn.meta, 'reason'),
     checking: metaFlag(txn.meta, 'checking'),
+    cancelable: inUndoWindow(txn, new Date()),
   });
 }
 

@@ -13,6 +13,7 @@ import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import { QUEUE } from '../../ids.js';
 import { checkSpendCap, SpendCapRefusedError } from '../admin/spend-cap.js';
+import { undoRunAt } from '../admin/undo-window.js';
 
 /** Where a click-to-call started. */
 export type CallSource = 'command' | 'view' | 'button' | 'shortcut';
@@ -60,7 +61,8 @@ const LIVE_STATUSES = ['queued', 'sending', 'sent', 'ringing', 'ongoing'] as con
 /**
  * Inserts the call (kind call, out, queued; `from_number` = the user's phone, `our_number` = the caller id: the
  * number routed to the channel, if any), its `call.start` job and its card sync, in `trx`. Serialises on the user
- * (a transaction-scoped advisory lock) so two concurrent clicks cannot both pass the live-call check.
+ * (a transaction-scoped advisory lock) so two concurrent clicks cannot both pass the live-call check. With the undo
+ * window on, the job waits that long (`meta.undo_until`: the card offers Cancel).
  */
 export async function createOutboundCall(trx: Kysely<Database>, input: OutboundCallInput): Promise<OutboundCallResult> {
   if (input.ownPhone === input.to) return { kind: 'own_number' };
@@ -84,6 +86,7 @@ export async function createOutboundCall(trx: Kysely<Database>, input: OutboundC
     .executeTakeFirst();
   if (live !== undefined) return { kind: 'live', txn: live };
   const [route] = await listNumberRoutesByChannel(trx, input.channel);
+  const runAt = await undoRunAt(trx, new Date());
   const txn = await insertTransaction(trx, {
     kind: 'call',
     direction: 'out',
@@ -97,20 +100,33 @@ export async function createOutboundCall(trx: Kysely<Database>, input: OutboundC
     slack_user_id: input.user,
     slack_channel_id: input.channel,
     slack_thread_ts: input.threadTs ?? null,
-    meta: json({ source: input.source, phone_source: input.ownPhone !== undefined ? 'saved' : 'pending' }),
+    meta: json({
+      source: input.source,
+      phone_source: input.ownPhone !== undefined ? 'saved' : 'pending',
+      ...(runAt ? { undo_until: runAt.toISOString() } : {}),
+    }),
   });
   if (txn === null) return { kind: 'duplicate', txn: await findTransactionByTag(trx, input.tag) };
-  await enqueueStartCall(trx, txn.id, 'first');
+  await enqueueStartCall(trx, txn.id, 'first', runAt);
   await enqueueCardSync(trx, txn);
   return { kind: 'created', txn };
 }
 
-/** Queues the `call.start` job of a call; `attempt` keeps each reason for (re)starting it to one job. */
-export async function enqueueStartCall(trx: Kysely<Database>, transactionId: number, attempt: string): Promise<void> {
+/**
+ * Queues the `call.start` job of a call; `attempt` keeps each reason for (re)starting it to one job. `runAt`: not
+ * before then (the end of the undo window).
+ */
+export async function enqueueStartCall(
+  trx: Kysely<Database>,
+  transactionId: number,
+  attempt: string,
+  runAt?: Date,
+): Promise<void> {
   const payload: StartCallPayload = { transactionId };
   await enqueueJob(trx, {
     queue: QUEUE.callStart,
     payload: { ...payload },
     dedupeKey: `call.start:${transactionId}:${attempt}`,
+    ...(runAt ? { runAt } : {}),
   });
 }

@@ -51,10 +51,15 @@ export function runStartCall(deps: BotDeps): JobHandler {
       await settle(deps, txn, 'failed', { reason: 'Your own phone is the number to call: nothing to connect.' });
       return;
     }
-    await deps.db.transaction().execute(async (trx) => {
-      await updateTransactionStatus(trx, { id: transactionId }, { status: 'sending' });
+    const wasSending = txn.status === 'sending';
+    const claimed = await deps.db.transaction().execute(async (trx) => {
+      const moved = await updateTransactionStatus(trx, { id: transactionId }, { status: 'sending' });
+      // Not moved and not `sending` already: canceled in the undo window (or settled) meanwhile. Never ring then.
+      if (!moved && !wasSending) return false;
       await mergeTransactionMeta(trx, transactionId, { send_state: 'in_flight' });
+      return true;
     });
+    if (!claimed) return;
     try {
       const txnRef = await placeCall(deps, txn, dest1, dest2, context.signal);
       await deps.db.transaction().execute(async (trx) => {

@@ -3,6 +3,7 @@ import type { types } from '@slack/bolt';
 import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
 import { ACTION, FAX_FIELD, VIEW } from '../../ids.js';
 import { escapeMrkdwn, truncateText } from '../../slack-text.js';
+import { cancelSendButton } from '../admin/undo-window.js';
 import { encodeFaxModalMetadata, type FaxModalMetadata } from './fax-metadata.js';
 
 /** Hoiio's fax file limit (hoiio-api.md §3.4), also applied to the PDF with its cover page. */
@@ -77,7 +78,7 @@ export function faxModal({ number, hint, metadata }: FaxModalInput): types.Modal
 }
 
 /** The status words a fax card shows (design.md §6). */
-export type FaxCardStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'unknown';
+export type FaxCardStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'unknown' | 'canceled';
 
 /** What an outbound fax card shows; built from the transaction row by the renderer. */
 export interface FaxCardInput {
@@ -103,6 +104,8 @@ export interface FaxCardInput {
   readonly retryOf?: number | undefined;
   /** A Check status is under way. */
   readonly checking?: boolean | undefined;
+  /** Still waiting out the undo window: the card offers Cancel. */
+  readonly cancelable?: boolean | undefined;
 }
 
 const STATUS_EMOJI: Readonly<Record<FaxCardStatus, string>> = {
@@ -111,6 +114,7 @@ const STATUS_EMOJI: Readonly<Record<FaxCardStatus, string>> = {
   delivered: ':white_check_mark:',
   failed: ':x:',
   unknown: ':grey_question:',
+  canceled: ':no_entry_sign:',
 };
 
 /** Who the fax goes to, as plain text: `Acme (+65 6123 4567)` or `+65 6123 4567`. */
@@ -156,7 +160,11 @@ export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownB
 function statusNote(fax: FaxCardInput): string | undefined {
   switch (fax.status) {
     case 'queued':
-      return 'Preparing the PDF and handing it to Hoiio…';
+      return fax.cancelable
+        ? ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.'
+        : 'Preparing the PDF and handing it to Hoiio…';
+    case 'canceled':
+      return ':no_entry_sign: Canceled before it was sent.';
     case 'sent':
       return 'Hoiio is transmitting the fax.';
     case 'delivered':
@@ -172,6 +180,7 @@ function statusNote(fax: FaxCardInput): string | undefined {
 }
 
 function cardButtons(fax: FaxCardInput): types.Button[] {
+  if (fax.status === 'queued' && fax.cancelable) return [cancelSendButton(fax.id)];
   if (fax.status === 'failed' && fax.retryable && fax.retriedBy === undefined) {
     return [
       {

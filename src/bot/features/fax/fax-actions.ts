@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findTransactionById, mergeTransactionMeta } from '../../../db/repositories/transactions.js';
+import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { formatPhoneNumber, isE164 } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
+import { SpendCapRefusedError } from '../admin/spend-cap.js';
 import { faxModal } from './blocks.js';
 import { createOutboundFax, readFaxMeta } from './fax-repository.js';
 
@@ -35,7 +37,7 @@ export function handleFaxReply({ logger }: Pick<BotDeps, 'logger'>) {
 /**
  * Retry on a failed fax card (value = its id): a new fax linked to it (same number, file and cover note; tag
  * `hs-r-<id>`, so a double click or a second Retry adds nothing), and the old card loses its button — in ONE db
- * transaction, then the ack.
+ * transaction, then the ack. Refused by the monthly spend cap: nothing is written and the user is told why.
  */
 export function handleFaxRetry(deps: Pick<BotDeps, 'db' | 'jobWake' | 'logger'>) {
   return async ({ ack, body, action, respond }: Args): Promise<void> => {
@@ -64,24 +66,33 @@ export function handleFaxRetry(deps: Pick<BotDeps, 'db' | 'jobWake' | 'logger'>)
     }
     const channelId = parent.slack_channel_id;
     const fileId = meta.file_id;
-    const child = await deps.db.transaction().execute(async (trx) => {
-      const created = await createOutboundFax(trx, {
-        to,
-        fileId,
-        fileName: meta.file_name,
-        coverNote: meta.cover_note,
-        tag: `hs-r-${parent.id}`,
-        userId: body.user.id,
-        teamId: body.team?.id ?? body.user.team_id,
-        channelId,
-        threadTs: parent.slack_thread_ts ?? undefined,
-        parentId: parent.id,
+    let child: TransactionRow | null;
+    try {
+      child = await deps.db.transaction().execute(async (trx) => {
+        const created = await createOutboundFax(trx, {
+          to,
+          fileId,
+          fileName: meta.file_name,
+          coverNote: meta.cover_note,
+          tag: `hs-r-${parent.id}`,
+          userId: body.user.id,
+          teamId: body.team?.id ?? body.user.team_id,
+          channelId,
+          threadTs: parent.slack_thread_ts ?? undefined,
+          parentId: parent.id,
+        });
+        if (created === null) return null;
+        await mergeTransactionMeta(trx, parent.id, { retried_by: created.id });
+        await enqueueCardSync(trx, parent);
+        return created;
       });
-      if (created === null) return null;
-      await mergeTransactionMeta(trx, parent.id, { retried_by: created.id });
-      await enqueueCardSync(trx, parent);
-      return created;
-    });
+    } catch (error) {
+      if (!(error instanceof SpendCapRefusedError)) throw error;
+      // Nothing was written: the card keeps its Retry for when an admin raises the cap.
+      await ack();
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${error.message}` });
+      return;
+    }
     await ack();
     if (child === null) {
       deps.logger.info({ transactionId: parent.id }, 'fax retry clicked again: already retried');

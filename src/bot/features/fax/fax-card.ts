@@ -1,6 +1,7 @@
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { explainFaxError } from '../../../hoiio/index.js';
 import type { CardContext, RenderedCard } from '../../cards/card-registry.js';
+import { inUndoWindow } from '../admin/undo-window.js';
 import { faxCard } from './blocks.js';
 import { readFaxMeta } from './fax-repository.js';
 import { faxCardStatus } from './fax-status.js';
@@ -28,5 +29,6 @@ export async function renderOutboundFax(txn: TransactionRow, context: CardContex
     retriedBy: meta.retried_by,
     retryOf: txn.parent_id ?? undefined,
     checking: txn.meta['checking'] === true,
+    cancelable: inUndoWindow(txn, new Date()),
   });
 }

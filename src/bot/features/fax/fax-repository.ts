@@ -9,6 +9,7 @@ import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import { QUEUE } from '../../ids.js';
 import { checkSpendCap, SpendCapRefusedError } from '../admin/spend-cap.js';
+import { undoRunAt } from '../admin/undo-window.js';
 
 /** What `transactions.meta` holds for an outbound fax (snake_case JSON). */
 export interface FaxMeta {
@@ -24,6 +25,8 @@ export interface FaxMeta {
   readonly retryable?: boolean;
   /** The transaction that retried this one. */
   readonly retried_by?: number;
+  /** When the undo window ends (ISO): until then the card offers Cancel and the send job waits. */
+  readonly undo_until?: string;
 }
 
 const metaSchema = z.object({
@@ -34,6 +37,7 @@ const metaSchema = z.object({
   error: z.string().optional().catch(undefined),
   retryable: z.boolean().optional().catch(undefined),
   retried_by: z.number().optional().catch(undefined),
+  undo_until: z.string().optional().catch(undefined),
 });
 
 /** The fax fields of a row's meta; a malformed field reads as absent. */
@@ -60,17 +64,20 @@ export interface NewOutboundFax {
 
 /**
  * Inserts the fax (kind fax, out, queued), its `fax.send` job and its card sync, in the caller's db transaction.
- * Returns null when the tag exists already (a replayed submission or a double click): nothing was written.
+ * With the undo window on, the job waits that long (`meta.undo_until`: the card offers Cancel). Returns null
+ * when the tag exists already (a replayed submission or a double click): nothing was written.
  * Throws SpendCapRefusedError (nothing written) when the monthly spend cap is already reached.
  */
 export async function createOutboundFax(db: Kysely<Database>, fax: NewOutboundFax): Promise<TransactionRow | null> {
   // The cost of a fax depends on its pages, known only once Hoiio prices it: refused once the cap is reached.
   const cap = await checkSpendCap(db, { estimate: '0' });
   if (!cap.ok) throw new SpendCapRefusedError(cap.message);
+  const runAt = await undoRunAt(db, new Date());
   const meta: FaxMeta = {
     file_id: fax.fileId,
     ...(fax.fileName !== undefined ? { file_name: fax.fileName } : {}),
     ...(fax.coverNote !== undefined ? { cover_note: fax.coverNote } : {}),
+    ...(runAt ? { undo_until: runAt.toISOString() } : {}),
   };
   const txn = await insertTransaction(db, {
     kind: 'fax',
@@ -87,7 +94,12 @@ export async function createOutboundFax(db: Kysely<Database>, fax: NewOutboundFa
     meta: json(meta),
   });
   if (txn === null) return null;
-  await enqueueJob(db, { queue: QUEUE.faxSend, payload: { transactionId: txn.id }, dedupeKey: `fax.send:${txn.id}` });
+  await enqueueJob(db, {
+    queue: QUEUE.faxSend,
+    payload: { transactionId: txn.id },
+    dedupeKey: `fax.send:${txn.id}`,
+    ...(runAt ? { runAt } : {}),
+  });
   await enqueueCardSync(db, txn);
   return txn;
 }

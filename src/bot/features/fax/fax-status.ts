@@ -49,8 +49,9 @@ export function faxCardStatus(status: TxnStatus): FaxCardStatus {
       return 'delivered';
     case 'unknown':
       return 'unknown';
-    case 'failed':
     case 'canceled':
+      return 'canceled';
+    case 'failed':
     case 'unanswered':
     case 'busy':
       return 'failed';
