@@ -100,7 +100,7 @@ async function render(sections: readonly Section[], started: Date, load: { start
     `- date: ${started.toISOString()} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`,
     `- machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}`,
     `- Node ${process.version}; database: ${await postgresVersion(benchDatabaseUrl())} and PGlite (in memory)`,
-    `- load average (1 / 5 / 15 min) at start: ${fmt(load.start)}; at end: ${fmt(load.end)}`,
+    `- load average (1 / 5 / 15 min) at start: ${fmt(load.start)}; at end: ${fmt(load.end)} (the bench itself keeps up to 2 cores busy)`,
     '',
   ];
   for (const s of sections) {
