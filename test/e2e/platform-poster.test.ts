@@ -225,10 +225,11 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     const second = await newSms(t, { ...fields, text: 'second' });
     await t.whenIdle();
     const [header, ...replies] = t.slack.calls('chat.postMessage');
-    // The fallback text is mrkdwn too (and notifies): the name is escaped there as well.
-    expect(header?.args['text']).toBe(`Conversation with ${escapeMrkdwn(`Ann <!channel> & co (${CUSTOMER})`)}`);
+    // The fallback text is mrkdwn too (and notifies): the name is escaped there as well (Slack shows it as typed,
+    // without the ping), and the number is formatted as on every other card.
+    expect(header?.args['text']).toBe('Conversation with Ann &lt;!\u200bchannel&gt; &amp; co (+65 9123 4567)');
     const headerBlocks = JSON.stringify(header?.args['blocks']);
-    expect(headerBlocks).toContain(escapeMrkdwn('Ann <!channel> & co'));
+    expect(headerBlocks).toContain(`${escapeMrkdwn('Ann <!channel> & co')} (+65 9123 4567)`);
     expect(headerBlocks).not.toContain('<!channel>');
     expect(headerBlocks).toContain('contact_call_back');
     expect(headerBlocks).toContain('contact_send_sms');
