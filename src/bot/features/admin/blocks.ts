@@ -7,6 +7,7 @@ import type { ContactRow } from '../../../db/tables/contacts.js';
 import type { NumberRouteRow } from '../../../db/tables/number-routes.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
+import { button, context, section, slackDate } from '../../cards/card-parts.js';
 import { ACTION } from '../../ids.js';
 import { escapeMrkdwn, truncateText } from '../../slack-text.js';
 import type { HistoryKind } from './admin-args.js';
@@ -17,35 +18,11 @@ export interface Message {
   readonly blocks: types.KnownBlock[];
 }
 
-/** Slack's date token, shown in the reader's time zone, with a UTC fallback. */
-export function slackDate(at: Date): string {
-  const unix = Math.floor(at.getTime() / 1000);
-  return `<!date^${unix}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-}
-
 /** `Alice (+65 9123 4567)` (escaped) or the formatted number. */
 export function partyLabel(number: string | null, names: ReadonlyMap<string, string>): string {
   if (number === null) return 'unknown number';
   const name = names.get(number);
   return name ? `${escapeMrkdwn(name)} (${formatPhoneNumber(number)})` : formatPhoneNumber(number);
-}
-
-function section(text: string): types.SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function context(text: string): types.ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
-}
-
-function button(text: string, actionId: string, value?: string, style?: 'primary' | 'danger'): types.Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text },
-    action_id: actionId,
-    ...(value !== undefined ? { value } : {}),
-    ...(style ? { style } : {}),
-  };
 }
 
 /** One route as a line: number, label, channel, ring list, forwarding state. */

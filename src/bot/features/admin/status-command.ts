@@ -1,9 +1,10 @@
 import type { types } from '@slack/bolt';
 import { INBOUND_EVENT_KINDS } from '../../../db/tables/inbound-events.js';
+import { slackDate } from '../../cards/card-parts.js';
 import type { BotDeps } from '../../deps.js';
 import type { SubcommandHandler } from '../../hoiio-command.js';
 import type { AdminCheck } from './admin-check.js';
-import { type Message, slackDate } from './blocks.js';
+import type { Message } from './blocks.js';
 import { runStatusChecks, type StatusReport } from './status-checks.js';
 
 const MARK = { true: ':white_check_mark:', false: ':x:', unknown: ':grey_question:' } as const;

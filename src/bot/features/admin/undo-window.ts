@@ -4,6 +4,7 @@ import type { Database } from '../../../db/database.js';
 import { insertAuditLog } from '../../../db/repositories/audit-log.js';
 import { getSetting, SETTING, setSetting } from '../../../db/repositories/settings.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
+import { button } from '../../cards/card-parts.js';
 import { ACTION } from '../../ids.js';
 
 /** The longest undo window admins may set. */
@@ -45,13 +46,7 @@ export function inUndoWindow(txn: Pick<TransactionRow, 'status' | 'meta'>, now: 
 
 /** The Cancel button of a send waiting out the undo window (value = the transaction id). */
 export function cancelSendButton(transactionId: number): types.Button {
-  return {
-    type: 'button',
-    action_id: ACTION.txnCancel,
-    text: { type: 'plain_text', text: 'Cancel' },
-    style: 'danger',
-    value: String(transactionId),
-  };
+  return button('Cancel', ACTION.txnCancel, String(transactionId), 'danger');
 }
 
 /**

@@ -1,15 +1,26 @@
 /** Pure Block Kit builders of the call feature: the call cards, the call modals, the ephemeral answers. */
 import type { types } from '@slack/bolt';
 import { formatMoney, formatPhoneNumber, type Money, maskPhoneNumber } from '../../../hoiio/index.js';
+import {
+  button,
+  CANCELED_NOTE,
+  checkStatusButton,
+  contactButtons,
+  context,
+  partyName,
+  refText,
+  SEND_STATUS_EMOJI,
+  section,
+  slackDate,
+  UNDO_WINDOW_NOTE,
+} from '../../cards/card-parts.js';
+import type { RenderedCard } from '../../cards/card-registry.js';
 import { ACTION, CALL_FIELD, COMMAND, VIEW } from '../../ids.js';
 import { escapeMrkdwn, truncateText } from '../../slack-text.js';
 import { cancelSendButton } from '../admin/undo-window.js';
 
 /** What a card returns: the notification fallback (with the plain status word) and the blocks. */
-export interface CardMessage {
-  readonly text: string;
-  readonly blocks: types.KnownBlock[];
-}
+export type CardMessage = RenderedCard;
 
 /** The status words of a click-to-call card. */
 export type OutboundCallStatus =
@@ -49,37 +60,27 @@ export interface OutboundCallCardInput {
 }
 
 const OUT_EMOJI: Readonly<Record<OutboundCallStatus, string>> = {
-  queued: ':hourglass_flowing_sand:',
+  ...SEND_STATUS_EMOJI,
   ringing: ':telephone_receiver:',
   answered: ':white_check_mark:',
   unanswered: ':no_bell:',
   busy: ':no_entry:',
-  failed: ':x:',
-  unknown: ':grey_question:',
-  canceled: ':no_entry_sign:',
 };
-
-/** `Acme (+65 6123 4567)` or `+65 6123 4567`, as plain text. */
-export function partyName(number: string, contactName?: string): string {
-  const formatted = formatPhoneNumber(number);
-  return contactName ? `${contactName} (${formatted})` : formatted;
-}
-
 /** The click-to-call card: "Calling … for @user" → answered / unanswered / busy / failed, in place. */
 export function outboundCallCard(call: OutboundCallCardInput): CardMessage {
   const party = escapeMrkdwn(truncateText(partyName(call.to, call.contactName), 200));
   const who = call.userId !== undefined ? ` for <@${call.userId}>` : '';
   const live = call.status === 'queued' || call.status === 'ringing';
   const headline = `${OUT_EMOJI[call.status]} *${live ? 'Calling' : 'Call with'} ${party}*${who} · *${call.status}*`;
-  const blocks: types.KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
+  const blocks: types.KnownBlock[] = [section(headline)];
   const details: string[] = [];
   if (call.minutes !== undefined && call.status === 'answered') details.push(minutesText(call.minutes));
   if (call.debit !== undefined) details.push(formatMoney(call.debit.amount, call.debit.currency));
   if (call.callerId !== undefined) details.push(`shown as ${formatPhoneNumber(call.callerId)}`);
-  if (call.txnRef !== undefined) details.push(`ref \`${escapeMrkdwn(call.txnRef)}\``);
+  if (call.txnRef !== undefined) details.push(refText(call.txnRef));
   const note = outboundNote(call);
-  const context = [note, details.join(' · ')].filter((s) => s !== undefined && s !== '').join('\n');
-  if (context !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  const lines = [note, details.join(' · ')].filter((s) => s !== undefined && s !== '').join('\n');
+  if (lines !== '') blocks.push(context(lines));
   const buttons = outboundButtons(call);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   const reason = call.reason !== undefined && !live ? ` — ${escapeMrkdwn(truncateText(call.reason, 200))}` : '';
@@ -94,12 +95,12 @@ function outboundNote(call: OutboundCallCardInput): string | undefined {
   const own = call.ownPhone !== undefined ? ` (${maskPhoneNumber(call.ownPhone)})` : '';
   switch (call.status) {
     case 'queued':
-      if (call.cancelable) return ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.';
+      if (call.cancelable) return UNDO_WINDOW_NOTE;
       return call.needsPhone
         ? ':warning: I need your own phone number to ring you first: use *Enter my phone*.'
         : `Your phone${own} rings first; pick up and you are connected.`;
     case 'canceled':
-      return ':no_entry_sign: Canceled before the call was placed.';
+      return CANCELED_NOTE;
     case 'ringing':
       return `Ringing your phone${own} first, then connecting you.`;
     case 'answered':
@@ -116,13 +117,13 @@ function outboundNote(call: OutboundCallCardInput): string | undefined {
 function outboundButtons(call: OutboundCallCardInput): types.Button[] {
   if (call.status === 'queued' && call.cancelable) return [cancelSendButton(call.id)];
   if (call.status === 'queued' && call.needsPhone) {
-    return [button(ACTION.callEnterPhone, 'Enter my phone', String(call.id), 'primary')];
+    return [button('Enter my phone', ACTION.callEnterPhone, String(call.id), 'primary')];
   }
   if (call.status === 'unknown') {
-    return call.checking ? [] : [button(ACTION.txnCheckStatus, 'Check status', String(call.id))];
+    return call.checking ? [] : [checkStatusButton(call.id)];
   }
   if (call.status === 'queued' || call.status === 'ringing') return [];
-  return [button(ACTION.contactCallBack, 'Call again', call.to)];
+  return [button('Call again', ACTION.contactCallBack, call.to)];
 }
 
 /** The status words of an incoming call card. */
@@ -174,7 +175,7 @@ export function inboundCallCard(call: InboundCallCardInput): CardMessage {
   const headline = `${IN_EMOJI[call.status]} *Call from ${escapeMrkdwn(truncateText(caller, 200))}*${onLine} · *${
     call.status
   }*`;
-  const blocks: types.KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
+  const blocks: types.KnownBlock[] = [section(headline)];
   const lines: string[] = [];
   const state = inboundState(call);
   if (state !== undefined) lines.push(state);
@@ -193,14 +194,13 @@ export function inboundCallCard(call: InboundCallCardInput): CardMessage {
       `:heavy_check_mark: Handled by <@${call.handledBy}>${call.handledAt ? ` ${slackDate(call.handledAt)}` : ''}`,
     );
   }
-  if (lines.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: lines.join('\n') }] });
+  if (lines.length > 0) blocks.push(context(lines.join('\n')));
   const buttons: types.Button[] = [];
   if (call.from !== undefined) {
-    buttons.push(button(ACTION.contactCallBack, 'Call back', call.from));
-    buttons.push(button(ACTION.contactSendSms, 'Send SMS', call.from));
+    buttons.push(...contactButtons(call.from));
   }
   if (call.status !== 'ringing' && call.handledBy === undefined) {
-    buttons.push(button(ACTION.callMarkHandled, 'Mark handled', String(call.id)));
+    buttons.push(button('Mark handled', ACTION.callMarkHandled, String(call.id)));
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   const by = call.status === 'answered' && call.answeredBy !== undefined ? ` by <@${call.answeredBy}>` : '';
@@ -238,22 +238,6 @@ export function clock(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** A date every reader sees in their own time zone, with a plain fallback. */
-function slackDate(date: Date): string {
-  const unix = Math.floor(date.getTime() / 1000);
-  return `<!date^${unix}^{date_short_pretty} at {time}|${date.toISOString().replace('T', ' ').slice(0, 16)} UTC>`;
-}
-
-function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger'): types.Button {
-  return {
-    type: 'button',
-    action_id: actionId,
-    text: { type: 'plain_text', text },
-    value,
-    ...(style !== undefined ? { style } : {}),
-  };
-}
-
 /** The ask-once modal: the user's own phone, saved and used for this call and the next ones. */
 export function ownPhoneModal({
   privateMetadata,
@@ -277,7 +261,7 @@ export function ownPhoneModal({
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: privateMetadata,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: intro } },
+      section(intro),
       {
         type: 'input',
         block_id: CALL_FIELD.phone,

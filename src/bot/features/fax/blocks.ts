@@ -1,8 +1,19 @@
 /** Pure Block Kit builders of the fax feature: the send modal, the outbound fax card, user notices. */
 import type { types } from '@slack/bolt';
-import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
+import { formatMoney, type Money } from '../../../hoiio/index.js';
+import {
+  button,
+  CANCELED_NOTE,
+  checkStatusButton,
+  context,
+  partyName,
+  retryButton,
+  SEND_STATUS_EMOJI,
+  section,
+  UNDO_WINDOW_NOTE,
+} from '../../cards/card-parts.js';
 import { ACTION, FAX_FIELD, VIEW } from '../../ids.js';
-import { escapeMrkdwn, truncateText } from '../../slack-text.js';
+import { escapeMrkdwn, inlineCode, truncateText } from '../../slack-text.js';
 import { cancelSendButton } from '../admin/undo-window.js';
 import { encodeFaxModalMetadata, type FaxModalMetadata } from './fax-metadata.js';
 
@@ -22,7 +33,7 @@ export interface FaxModalInput {
 /** The "Send a fax" modal: destination, PDF (file input, or the file of a message), optional cover note. */
 export function faxModal({ number, hint, metadata }: FaxModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (hint !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: hint }] });
+  if (hint !== undefined) blocks.push(context(hint));
   blocks.push({
     type: 'input',
     block_id: FAX_FIELD.to,
@@ -108,24 +119,11 @@ export interface FaxCardInput {
   readonly cancelable?: boolean | undefined;
 }
 
-const STATUS_EMOJI: Readonly<Record<FaxCardStatus, string>> = {
-  queued: ':hourglass_flowing_sand:',
-  sent: ':outbox_tray:',
-  delivered: ':white_check_mark:',
-  failed: ':x:',
-  unknown: ':grey_question:',
-  canceled: ':no_entry_sign:',
-};
-
-/** Who the fax goes to, as plain text: `Acme (+65 6123 4567)` or `+65 6123 4567`. */
-export function faxRecipient(to: string, contactName?: string): string {
-  const number = formatPhoneNumber(to);
-  return contactName ? `${contactName} (${number})` : number;
-}
+const STATUS_EMOJI: Readonly<Record<FaxCardStatus, string>> = SEND_STATUS_EMOJI;
 
 /** The outbound fax card: a living record of one send. `text` carries the plain status word. */
 export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownBlock[] } {
-  const recipient = faxRecipient(fax.to, fax.contactName);
+  const recipient = partyName(fax.to, fax.contactName);
   const headline =
     `${STATUS_EMOJI[fax.status]} *Fax to ${escapeMrkdwn(truncateText(recipient, 200))}* · *${fax.status}*` +
     (fax.retryOf !== undefined ? ' _(retry)_' : '');
@@ -143,12 +141,12 @@ export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownB
     const { amount, rate, currency } = fax.estimate;
     fields.push(field('Estimated cost', `≈ ${formatMoney(amount, currency)} (${formatMoney(rate, currency)}/min)`));
   }
-  if (fax.txnRef !== undefined) fields.push(field('Hoiio ref', `\`${escapeMrkdwn(truncateText(fax.txnRef, 100))}\``));
+  if (fax.txnRef !== undefined) fields.push(field('Hoiio ref', inlineCode(truncateText(fax.txnRef, 100))));
 
-  const blocks: types.KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
+  const blocks: types.KnownBlock[] = [section(headline)];
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   const note = statusNote(fax);
-  if (note !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+  if (note !== undefined) blocks.push(context(note));
   const buttons = cardButtons(fax);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
 
@@ -160,11 +158,9 @@ export function faxCard(fax: FaxCardInput): { text: string; blocks: types.KnownB
 function statusNote(fax: FaxCardInput): string | undefined {
   switch (fax.status) {
     case 'queued':
-      return fax.cancelable
-        ? ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.'
-        : 'Preparing the PDF and handing it to Hoiio…';
+      return fax.cancelable ? UNDO_WINDOW_NOTE : 'Preparing the PDF and handing it to Hoiio…';
     case 'canceled':
-      return ':no_entry_sign: Canceled before it was sent.';
+      return CANCELED_NOTE;
     case 'sent':
       return 'Hoiio is transmitting the fax.';
     case 'delivered':
@@ -182,26 +178,9 @@ function statusNote(fax: FaxCardInput): string | undefined {
 function cardButtons(fax: FaxCardInput): types.Button[] {
   if (fax.status === 'queued' && fax.cancelable) return [cancelSendButton(fax.id)];
   if (fax.status === 'failed' && fax.retryable && fax.retriedBy === undefined) {
-    return [
-      {
-        type: 'button',
-        action_id: ACTION.faxRetry,
-        text: { type: 'plain_text', text: 'Retry' },
-        value: String(fax.id),
-        style: 'primary',
-      },
-    ];
+    return [retryButton(ACTION.faxRetry, fax.id)];
   }
-  if (fax.status === 'unknown' && !fax.checking) {
-    return [
-      {
-        type: 'button',
-        action_id: ACTION.txnCheckStatus,
-        text: { type: 'plain_text', text: 'Check status' },
-        value: String(fax.id),
-      },
-    ];
-  }
+  if (fax.status === 'unknown' && !fax.checking) return [checkStatusButton(fax.id)];
   return [];
 }
 
@@ -211,12 +190,7 @@ function field(label: string, value: string): types.MrkdwnElement {
 
 /** The "Reply by fax" button for inbound fax cards (the inbound feature adds it); `number` is E.164. */
 export function faxReplyButton(number: string): types.Button {
-  return {
-    type: 'button',
-    action_id: ACTION.faxReply,
-    text: { type: 'plain_text', text: 'Reply by fax' },
-    value: number,
-  };
+  return button('Reply by fax', ACTION.faxReply, number);
 }
 
 /** The DM (mrkdwn, escaped) to the sender when a fax could not be sent because of its file. */
@@ -227,7 +201,7 @@ export function faxFileProblemNotice(input: {
   reason: string;
 }): string {
   const file = input.fileName ? ` (${escapeMrkdwn(truncateText(input.fileName, 200))})` : '';
-  const recipient = escapeMrkdwn(faxRecipient(input.to, input.contactName));
+  const recipient = escapeMrkdwn(partyName(input.to, input.contactName));
   return (
     `Your fax to ${recipient} was not sent: ${escapeMrkdwn(input.reason)}` +
     `\nNothing was faxed${file}. Fix the file and send it again with /hoiio fax.`

@@ -18,11 +18,11 @@ import {
   multiplyMoney,
   roundMoney,
 } from '../../../hoiio/index.js';
+import { partyName } from '../../cards/card-parts.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
 import type { JobContext, JobHandler, QueuedJob } from '../index.js';
 import { applyFaxResult } from './apply-fax-result.js';
-import { faxRecipient } from './blocks.js';
 import { failFax } from './fail-fax.js';
 import { readFaxMeta, returnFaxToQueue } from './fax-repository.js';
 import { findFaxByTag } from './find-fax-by-tag.js';
@@ -92,7 +92,7 @@ async function sendFax(deps: BotDeps, txn: TransactionRow, job: QueuedJob, conte
       fileName: meta.file_name,
       coverNote: meta.cover_note,
       userId: txn.slack_user_id ?? undefined,
-      recipient: faxRecipient(to, contactName),
+      recipient: partyName(to, contactName),
       date: txn.created_at,
       signal: context.signal,
     });

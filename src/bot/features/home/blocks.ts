@@ -5,9 +5,10 @@ import type { InboundEventRow } from '../../../db/tables/inbound-events.js';
 import type { NumberRouteRow } from '../../../db/tables/number-routes.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
+import { button, slackDate } from '../../cards/card-parts.js';
 import { ACTION, ADMIN_FIELD, VIEW } from '../../ids.js';
 import { escapeMrkdwn, inlineCode, truncateText } from '../../slack-text.js';
-import { historyLine, routeLine, slackDate } from '../admin/blocks.js';
+import { historyLine, routeLine } from '../admin/blocks.js';
 
 /** Everything App Home shows one user. */
 export interface HomeInput {
@@ -36,16 +37,6 @@ function section(text: string): types.SectionBlock {
 
 function header(text: string): types.HeaderBlock {
   return { type: 'header', text: { type: 'plain_text', text } };
-}
-
-function button(text: string, actionId: string, value?: string, style?: 'primary' | 'danger'): types.Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text },
-    action_id: actionId,
-    ...(value !== undefined ? { value } : {}),
-    ...(style ? { style } : {}),
-  };
 }
 
 /** `SGD 0.850 of the SGD 1.000 cap (85 %)`. Floats only for the display percentage. */

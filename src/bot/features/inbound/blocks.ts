@@ -5,14 +5,13 @@
  */
 import type { types } from '@slack/bolt';
 import { formatPhoneNumber } from '../../../hoiio/index.js';
+import { button, contactButtons, context, slackDate } from '../../cards/card-parts.js';
+import type { RenderedCard } from '../../cards/card-registry.js';
 import { ACTION, INBOUND_FIELD, VIEW } from '../../ids.js';
 import { escapeMrkdwn, quoteMrkdwn, truncateText } from '../../slack-text.js';
 
 /** A card: the notification text (plain status word included) and its blocks. */
-export interface Card {
-  readonly text: string;
-  readonly blocks: types.KnownBlock[];
-}
+export type Card = RenderedCard;
 
 /** The outside party as a card shows it. */
 export interface ContactView {
@@ -50,23 +49,6 @@ function ourNumberLabel(our: OurNumberView): string {
   return `${formatPhoneNumber(our.number)}${label ? ` (${escapeMrkdwn(label)})` : ''}`;
 }
 
-/** Slack's date token: shown in the reader's time zone, with a UTC fallback. */
-export function slackDate(at: Date): string {
-  const unix = Math.floor(at.getTime() / 1000);
-  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary'): types.Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text, emoji: true },
-    action_id: actionId,
-    value,
-    ...(style ? { style } : {}),
-  };
-}
-
 /** Everything an incoming SMS card shows. */
 export interface IncomingSmsCardInput {
   readonly transactionId: number;
@@ -97,10 +79,10 @@ export function incomingSmsCard(input: IncomingSmsCardInput): Card {
       // Escaping lengthens the text: cut again to Slack's 3000.
       text: { type: 'mrkdwn', text: truncateText(`:speech_balloon: SMS from ${contactLabel(contact)}\n${body}`, 3000) },
     },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: details.join(' · ') }] },
+    context(details.join(' · ')),
   ];
   if (input.optChange !== undefined) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: optNote(contact, input.optChange) }] });
+    blocks.push(context(optNote(contact, input.optChange)));
   }
   blocks.push({
     type: 'actions',
@@ -141,10 +123,7 @@ export interface IncomingFaxCardInput {
 /** The card of an incoming fax: sender, which number, pages, first lines; Call back, Send SMS, Reply by fax. */
 export function incomingFaxCard(input: IncomingFaxCardInput): Card {
   const { contact } = input;
-  const buttons: types.Button[] = [
-    button('Call back', ACTION.contactCallBack, contact.number),
-    button('Send SMS', ACTION.contactSendSms, contact.number),
-  ];
+  const buttons = contactButtons(contact.number);
   const details = [`to ${ourNumberLabel(input.ourNumber)}`, input.status, slackDate(input.receivedAt)];
   if (input.status === 'failed') {
     const why = escapeMrkdwn(input.failure ?? 'The fax did not arrive.');
@@ -155,7 +134,7 @@ export function incomingFaxCard(input: IncomingFaxCardInput): Card {
           type: 'section',
           text: { type: 'mrkdwn', text: `:warning: Fax from ${contactLabel(contact)} failed\n${why}` },
         },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: details.join(' · ') }] },
+        context(details.join(' · ')),
         { type: 'actions', elements: buttons },
       ],
     };
@@ -188,10 +167,10 @@ export function incomingFaxCard(input: IncomingFaxCardInput): Card {
       },
     });
   }
-  blocks.push(
-    { type: 'context', elements: [{ type: 'mrkdwn', text: [...details, file].join(' · ') }] },
-    { type: 'actions', elements: [...buttons, button('Reply by fax', ACTION.faxReply, contact.number)] },
-  );
+  blocks.push(context([...details, file].join(' · ')), {
+    type: 'actions',
+    elements: [...buttons, button('Reply by fax', ACTION.faxReply, contact.number)],
+  });
   const pageWord = input.pages === undefined ? '' : ` (${input.pages} page${input.pages === 1 ? '' : 's'})`;
   return { text: `Fax received from ${contactPlain(contact)}${pageWord}`, blocks };
 }

@@ -1,5 +1,18 @@
 import type { types } from '@slack/bolt';
-import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
+import { formatPhoneNumber, type Money } from '../../../hoiio/index.js';
+import {
+  CANCELED_NOTE,
+  checkStatusButton,
+  contactButtons,
+  context,
+  costText,
+  partyMrkdwn,
+  refText,
+  retryButton,
+  SEND_STATUS_EMOJI,
+  section,
+  UNDO_WINDOW_NOTE,
+} from '../../cards/card-parts.js';
 import { ACTION, SMS_BLOCK } from '../../ids.js';
 import { escapeMrkdwn, inlineCode, quoteMrkdwn, truncateText } from '../../slack-text.js';
 import { cancelSendButton } from '../admin/undo-window.js';
@@ -34,15 +47,7 @@ export interface SmsCardInput {
   readonly cancelable?: boolean | undefined;
 }
 
-const EMOJI: Record<string, string> = {
-  queued: ':hourglass_flowing_sand:',
-  sending: ':hourglass_flowing_sand:',
-  sent: ':outbox_tray:',
-  delivered: ':white_check_mark:',
-  failed: ':x:',
-  unknown: ':grey_question:',
-  canceled: ':no_entry_sign:',
-};
+const EMOJI: Record<string, string> = { ...SEND_STATUS_EMOJI, sending: SEND_STATUS_EMOJI.queued };
 
 /** The plain status word (design.md §6); `sending` is still `queued` to people. */
 export function smsStatusWord(status: SmsCardStatus): string {
@@ -51,8 +56,7 @@ export function smsStatusWord(status: SmsCardStatus): string {
 
 /** Who the SMS goes to: the contact's name (escaped) and the formatted number. */
 export function recipientLabel(to: string, contactName: string | undefined): string {
-  const number = formatPhoneNumber(to);
-  return contactName ? `${escapeMrkdwn(truncateText(contactName, 80))} (${number})` : number;
+  return partyMrkdwn(to, contactName, 80);
 }
 
 /** The living card of an outbound SMS: who, to whom, the text, the status word, txn_ref, cost, and its buttons. */
@@ -63,20 +67,19 @@ export function smsCard(sms: SmsCardInput): { text: string; blocks: types.KnownB
   const plainTo = sms.contactName ? to : sms.to;
   const headline = `${EMOJI[word] ?? ':speech_balloon:'} *SMS to ${to}* — *${escapeMrkdwn(word)}*`;
   const blocks: types.KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: headline } },
+    section(headline),
     // Escaping lengthens the text (`&` → `&amp;`): cut again to Slack's 3000.
-    { type: 'section', text: { type: 'mrkdwn', text: truncateText(quoteMrkdwn(truncateText(sms.text, 2800)), 3000) } },
+    section(truncateText(quoteMrkdwn(truncateText(sms.text, 2800)), 3000)),
   ];
   const details: string[] = [];
   if (sms.userId) details.push(`Sent by <@${sms.userId}>`);
   if (sms.senderName) details.push(`as ${inlineCode(sms.senderName)}`);
-  if (sms.txnRef) details.push(`ref ${inlineCode(sms.txnRef)}`);
+  if (sms.txnRef) details.push(refText(sms.txnRef));
   if (sms.segments !== undefined && sms.segments > 0)
     details.push(`${sms.segments} part${sms.segments > 1 ? 's' : ''}`);
-  if (sms.debit !== undefined && sms.currency !== undefined)
-    details.push(`cost ${formatMoney(sms.debit, sms.currency)}`);
+  if (sms.debit !== undefined && sms.currency !== undefined) details.push(costText(sms.debit, sms.currency));
   if (sms.parentId !== undefined) details.push('retry of an earlier failed send');
-  if (details.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: details.join(' · ') }] });
+  if (details.length > 0) blocks.push(context(details.join(' · ')));
 
   let note: string | undefined;
   if (word === 'failed') note = `:warning: ${explainSmsError(sms.errorCode ?? null, sms.to)}`;
@@ -86,43 +89,15 @@ export function smsCard(sms: SmsCardInput): { text: string; blocks: types.KnownB
       : ':grey_question: We could not confirm whether Hoiio took this SMS. It will not be sent again on its own; *Check status* asks Hoiio.';
   }
   if (word === 'failed' && sms.retried) note = `${note ?? ''}\n:repeat: Retried — see the new card.`;
-  if (word === 'canceled') note = ':no_entry_sign: Canceled before it was sent.';
-  if (sms.cancelable) note = ':hourglass_flowing_sand: Waiting out the undo window: *Cancel* stops it.';
-  if (note !== undefined) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: note } });
+  if (word === 'canceled') note = CANCELED_NOTE;
+  if (sms.cancelable) note = UNDO_WINDOW_NOTE;
+  if (note !== undefined) blocks.push(section(note));
 
   const buttons: types.Button[] = [];
   if (sms.cancelable) buttons.push(cancelSendButton(sms.id));
-  if (word === 'failed' && !sms.retried) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTION.txnRetry,
-      text: { type: 'plain_text', text: 'Retry' },
-      value: String(sms.id),
-      style: 'primary',
-    });
-  }
-  if (word === 'unknown' && !sms.checking) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTION.txnCheckStatus,
-      text: { type: 'plain_text', text: 'Check status' },
-      value: String(sms.id),
-    });
-  }
-  buttons.push(
-    {
-      type: 'button',
-      action_id: ACTION.contactCallBack,
-      text: { type: 'plain_text', text: 'Call' },
-      value: sms.to,
-    },
-    {
-      type: 'button',
-      action_id: ACTION.contactSendSms,
-      text: { type: 'plain_text', text: 'Send SMS' },
-      value: sms.to,
-    },
-  );
+  if (word === 'failed' && !sms.retried) buttons.push(retryButton(ACTION.txnRetry, sms.id));
+  if (word === 'unknown' && !sms.checking) buttons.push(checkStatusButton(sms.id));
+  buttons.push(...contactButtons(sms.to, { callText: 'Call' }));
   blocks.push({ type: 'actions', block_id: SMS_BLOCK.cardActions, elements: buttons });
   return { text: `SMS to ${plainTo}: ${word}`, blocks };
 }
