@@ -4,15 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test
 import { ACTION, QUEUE } from '../../src/bot/ids.js';
 import { listAuditLog } from '../../src/db/repositories/audit-log.js';
 import { insertTransaction } from '../../src/db/repositories/transactions.js';
-import type { RecordedCall } from '../support/fake-slack.js';
+import { buttonValue } from '../support/slack-cards.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
 import { ADMIN, ADMIN_ENV, blockText, click, command, MEMBER, response } from './admin-helpers.js';
-
-function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  const blocks = (call.args['blocks'] ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
-  return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId)?.value;
-}
 
 describe.each(testEngines())('spend cap and undo window (%s)', (engine) => {
   let database: TestDatabase;

@@ -3,14 +3,15 @@
  * `unknown` with Check status, and Check status finds the fax in Hoiio's history by our tag. Hoiio is a scripted
  * fake here (the sandbox cannot reset a connection).
  */
-import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
-import { ACTION, FAX_FIELD, VIEW } from '../../src/bot/ids.js';
+import { ACTION } from '../../src/bot/ids.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { ok, startFakeHoiio } from '../support/fake-hoiio.js';
-import { interaction, slashCommand } from '../support/slack-requests.js';
+import { buttonClick } from '../support/slack-actions.js';
+import { buttonValue } from '../support/slack-cards.js';
 import { startTestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { faxSubmission, openFaxModal, pdf } from './fax-helpers.js';
 
 const CHANNEL = 'C0FAXUNKNOWN';
 const USER = 'U0FAXUSER';
@@ -34,40 +35,14 @@ describe.each(testEngines())('fax outcome unknown (%s)', (engine) => {
     fake.always('fax/get_rate', ok({ currency: 'SGD', rate: '0.015' }));
     fake.reply('fax/send', { reset: true });
 
-    const doc = await PDFDocument.create();
-    doc.addPage([595.28, 841.89]);
-    doc.addPage([595.28, 841.89]);
-    const file = t.slack.addFile(await doc.save(), { name: 'two.pdf' });
-    await t.sendSigned(slashCommand({ text: 'fax +65 6123 4567', channel_id: CHANNEL, user_id: USER }));
-    const view = (await t.slack.waitForCall('views.open')).args['view'];
-    await t.sendSigned(
-      interaction({
-        type: 'view_submission',
-        user: { id: USER, username: 'faxer', team_id: 'T0FAKETEAM' },
-        view: {
-          id: 'VUNKNOWN',
-          callback_id: VIEW.faxSend,
-          type: 'modal',
-          private_metadata: view.private_metadata,
-          state: {
-            values: {
-              [FAX_FIELD.to]: { [FAX_FIELD.to]: { type: 'plain_text_input', value: '+65 6123 4567' } },
-              [FAX_FIELD.file]: {
-                [FAX_FIELD.file]: { type: 'file_input', files: [{ id: file.id, name: 'two.pdf', filetype: 'pdf' }] },
-              },
-              [FAX_FIELD.cover]: { [FAX_FIELD.cover]: { type: 'plain_text_input', value: null } },
-            },
-          },
-        },
-      }),
-    );
+    const file = t.slack.addFile(await pdf(2), { name: 'two.pdf' });
+    const view = await openFaxModal(t, '+65 6123 4567', { user: USER, channel: CHANNEL });
+    await t.sendSigned(faxSubmission(view, { to: '+65 6123 4567', file }, { user: USER, viewId: 'VUNKNOWN' }));
     const unknown = await t.slack.waitForCall(
       'chat.update',
       (c) => c.args['channel'] === CHANNEL && /: unknown/.test(c.args['text']),
     );
-    const check = (unknown.args['blocks'] as any[])
-      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
-      .find((e: any) => e.action_id === ACTION.txnCheckStatus);
+    const check = buttonValue(unknown, ACTION.txnCheckStatus);
     expect(check).toBeDefined();
     await t.whenIdle();
     expect(fake.requestsTo('fax/send')).toHaveLength(1);
@@ -95,17 +70,14 @@ describe.each(testEngines())('fax outcome unknown (%s)', (engine) => {
       }),
     );
     const res = await t.sendSigned(
-      interaction({
-        type: 'block_actions',
-        user: { id: USER, username: 'faxer', team_id: 'T0FAKETEAM' },
-        trigger_id: '4.4.4',
-        response_url: t.slack.responseUrl(),
-        channel: { id: CHANNEL, name: 'fax' },
-        container: { type: 'message', channel_id: CHANNEL, message_ts: unknown.args['ts'] },
-        message: { type: 'message', ts: unknown.args['ts'], text: unknown.args['text'] },
-        actions: [
-          { type: 'button', action_id: ACTION.txnCheckStatus, block_id: 'b', value: check.value, action_ts: '1' },
-        ],
+      buttonClick({
+        actionId: ACTION.txnCheckStatus,
+        value: check ?? '',
+        user: USER,
+        channel: CHANNEL,
+        messageTs: unknown.args['ts'],
+        responseUrl: t.slack.responseUrl(),
+        triggerId: '4.4.4',
       }),
     );
     expect(res.status).toBe(200);

@@ -3,100 +3,28 @@
  * the embedded sandbox as Hoiio (its outbox is what Hoiio received), a real database (PGlite, and PostgreSQL when
  * TEST_DATABASE_URL is set).
  */
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { ACTION, FAX_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { inspectPdf } from '../../src/bot/media/index.js';
 import { explainFaxError } from '../../src/hoiio/index.js';
-import type { FakeFile, RecordedCall } from '../support/fake-slack.js';
-import { interaction, slashCommand } from '../support/slack-requests.js';
+import type { RecordedCall } from '../support/fake-slack.js';
+import { buttonClick, messageShortcut } from '../support/slack-actions.js';
+import { buttonValue } from '../support/slack-cards.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { faxes, faxSubmission, openFaxModal, pdf } from './fax-helpers.js';
 
 const CHANNEL = 'C0FAXCHAN';
 const USER = 'U0FAXUSER';
 const DEST = '+6561234567';
 
-async function pdf(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let i = 1; i <= pages; i++)
-    doc.addPage([595.28, 841.89]).drawText(`Page ${i}`, { x: 60, y: 760, font, size: 18 });
-  return doc.save();
-}
-
-interface FaxItem {
-  kind: string;
-  dest: string;
-  pages: number;
-  status: string;
-  tag?: string;
-  file_url?: string;
-  filename?: string;
-}
-
-async function faxes(t: TestApp): Promise<FaxItem[]> {
-  return ((await t.sandbox.outbox()) as FaxItem[]).filter((item) => item.kind === 'fax');
-}
-
 /** `/hoiio fax <args>` → the modal Slack was asked to open. */
-async function openModal(t: TestApp, args: string): Promise<any> {
-  const before = t.slack.calls('views.open').length;
-  const res = await t.sendSigned(slashCommand({ text: `fax ${args}`.trim(), channel_id: CHANNEL, user_id: USER }));
-  expect(res.status).toBe(200);
-  const call = await t.slack.waitForCall('views.open', (c) => c.seq > seqOf(t, 'views.open', before));
-  return call.args['view'];
+function openModal(t: TestApp, args: string): Promise<any> {
+  return openFaxModal(t, args, { user: USER, channel: CHANNEL });
 }
 
-function seqOf(t: TestApp, method: string, index: number): number {
-  return t.slack.calls(method)[index - 1]?.seq ?? 0;
-}
-
-function submission(
-  view: any,
-  fields: { to: string; file?: FakeFile | undefined; cover?: string; size?: number },
-  viewId = `V${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-) {
-  const file = fields.file;
-  return interaction({
-    type: 'view_submission',
-    user: { id: USER, username: 'faxer', team_id: 'T0FAKETEAM' },
-    trigger_id: '1.2.3',
-    view: {
-      id: viewId,
-      callback_id: VIEW.faxSend,
-      type: 'modal',
-      team_id: 'T0FAKETEAM',
-      app_id: 'A0FAKEAPP',
-      bot_id: 'B0FAKEBOT',
-      hash: 'h',
-      private_metadata: view.private_metadata,
-      blocks: view.blocks,
-      state: {
-        values: {
-          [FAX_FIELD.to]: { [FAX_FIELD.to]: { type: 'plain_text_input', value: fields.to } },
-          [FAX_FIELD.file]: {
-            [FAX_FIELD.file]: {
-              type: 'file_input',
-              files:
-                file === undefined
-                  ? []
-                  : [
-                      {
-                        id: file.id,
-                        name: file.name,
-                        filetype: 'pdf',
-                        mimetype: file.mimetype,
-                        size: fields.size ?? file.size,
-                      },
-                    ],
-            },
-          },
-          [FAX_FIELD.cover]: { [FAX_FIELD.cover]: { type: 'plain_text_input', value: fields.cover ?? null } },
-        },
-      },
-    },
-  });
+function submission(view: any, fields: Parameters<typeof faxSubmission>[1], viewId?: string) {
+  return faxSubmission(view, fields, { user: USER, ...(viewId !== undefined ? { viewId } : {}) });
 }
 
 /** The last chat.postMessage/chat.update of the card in CHANNEL whose text matches. */
@@ -217,21 +145,15 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     ]);
     const large = t.slack.addFile(big, { name: 'scan.pdf' });
     await t.sendSigned(
-      interaction({
-        type: 'message_action',
-        callback_id: SHORTCUT.faxFromMessage,
-        trigger_id: '9.9.9',
-        response_url: t.slack.responseUrl(),
-        message_ts: '1700000000.000100',
-        action_ts: '1700000001.000100',
-        user: { id: USER, name: 'faxer', team_id: 'T0FAKETEAM' },
-        channel: { id: CHANNEL, name: 'fax' },
-        message: {
-          type: 'message',
-          ts: '1700000000.000100',
-          text: 'scan attached',
-          files: [{ id: large.id, name: 'scan.pdf', filetype: 'pdf' }],
-        },
+      messageShortcut({
+        callbackId: SHORTCUT.faxFromMessage,
+        user: USER,
+        channel: CHANNEL,
+        ts: '1700000000.000100',
+        text: 'scan attached',
+        files: [{ id: large.id, name: 'scan.pdf', filetype: 'pdf' }],
+        responseUrl: t.slack.responseUrl(),
+        triggerId: '9.9.9',
       }),
     );
     const shortcutView = (
@@ -282,23 +204,20 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     await t.sendSigned(submission(view, { to: '+6560000021', file }));
     const failed = await cardCall(t, /: failed/);
     expect(failed.args['text']).toContain(explainFaxError('busy'));
-    const retry = (failed.args['blocks'] as any[])
-      .flatMap((b) => (b.type === 'actions' ? b.elements : []))
-      .find((e: any) => e.action_id === ACTION.faxRetry);
+    const retry = buttonValue(failed, ACTION.faxRetry);
     expect(retry).toBeDefined();
     await t.whenIdle();
 
     const click = () =>
       t.sendSigned(
-        interaction({
-          type: 'block_actions',
-          user: { id: USER, username: 'faxer', team_id: 'T0FAKETEAM' },
-          trigger_id: '5.5.5',
-          response_url: t.slack.responseUrl(),
-          channel: { id: CHANNEL, name: 'fax' },
-          container: { type: 'message', channel_id: CHANNEL, message_ts: failed.args['ts'] },
-          message: { type: 'message', ts: failed.args['ts'], text: failed.args['text'] },
-          actions: [{ type: 'button', action_id: ACTION.faxRetry, block_id: 'b', value: retry.value, action_ts: '1' }],
+        buttonClick({
+          actionId: ACTION.faxRetry,
+          value: retry ?? '',
+          user: USER,
+          channel: CHANNEL,
+          messageTs: failed.args['ts'],
+          responseUrl: t.slack.responseUrl(),
+          triggerId: '5.5.5',
         }),
       );
     const [a, b] = await Promise.all([click(), click()]);
@@ -338,24 +257,18 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const t = await app();
     const file = t.slack.addFile(await pdf(2), { name: 'order.pdf' });
     await t.sendSigned(
-      interaction({
-        type: 'message_action',
-        callback_id: SHORTCUT.faxFromMessage,
-        trigger_id: '7.7.7',
-        response_url: t.slack.responseUrl(),
-        message_ts: '1700000000.000200',
-        action_ts: '1700000001.000200',
-        user: { id: USER, name: 'faxer', team_id: 'T0FAKETEAM' },
-        channel: { id: CHANNEL, name: 'fax' },
-        message: {
-          type: 'message',
-          ts: '1700000000.000200',
-          text: 'Please fax this to 6123 4567 today',
-          files: [
-            { id: 'F0IMAGE', name: 'photo.png', filetype: 'png' },
-            { id: file.id, name: 'order.pdf', filetype: 'pdf' },
-          ],
-        },
+      messageShortcut({
+        callbackId: SHORTCUT.faxFromMessage,
+        user: USER,
+        channel: CHANNEL,
+        ts: '1700000000.000200',
+        text: 'Please fax this to 6123 4567 today',
+        files: [
+          { id: 'F0IMAGE', name: 'photo.png', filetype: 'png' },
+          { id: file.id, name: 'order.pdf', filetype: 'pdf' },
+        ],
+        responseUrl: t.slack.responseUrl(),
+        triggerId: '7.7.7',
       }),
     );
     const view = (await t.slack.waitForCall('views.open')).args['view'];
@@ -371,16 +284,14 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
   test('"Fax this PDF" on a message without a PDF opens the modal with a hint; "Reply by fax" prefills', async () => {
     const t = await app();
     await t.sendSigned(
-      interaction({
-        type: 'message_action',
-        callback_id: SHORTCUT.faxFromMessage,
-        trigger_id: '8.8.8',
-        response_url: t.slack.responseUrl(),
-        message_ts: '1700000000.000300',
-        action_ts: '1700000001.000300',
-        user: { id: USER, name: 'faxer', team_id: 'T0FAKETEAM' },
-        channel: { id: CHANNEL, name: 'fax' },
-        message: { type: 'message', ts: '1700000000.000300', text: 'no attachment here' },
+      messageShortcut({
+        callbackId: SHORTCUT.faxFromMessage,
+        user: USER,
+        channel: CHANNEL,
+        ts: '1700000000.000300',
+        text: 'no attachment here',
+        responseUrl: t.slack.responseUrl(),
+        triggerId: '8.8.8',
       }),
     );
     const hinted = (await t.slack.waitForCall('views.open')).args['view'];
@@ -388,20 +299,15 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     expect(hinted.blocks.find((b: any) => b.block_id === FAX_FIELD.file).optional).toBe(false);
 
     await t.sendSigned(
-      interaction({
-        type: 'block_actions',
-        user: { id: USER, username: 'faxer', team_id: 'T0FAKETEAM' },
-        trigger_id: '6.6.6',
-        response_url: t.slack.responseUrl(),
-        channel: { id: CHANNEL, name: 'fax' },
-        container: {
-          type: 'message',
-          channel_id: CHANNEL,
-          message_ts: '1700000000.000400',
-          thread_ts: '1700000000.000001',
-        },
-        message: { type: 'message', ts: '1700000000.000400', thread_ts: '1700000000.000001', text: 'fax in' },
-        actions: [{ type: 'button', action_id: ACTION.faxReply, block_id: 'b', value: '+6562223333', action_ts: '1' }],
+      buttonClick({
+        actionId: ACTION.faxReply,
+        value: '+6562223333',
+        user: USER,
+        channel: CHANNEL,
+        messageTs: '1700000000.000400',
+        threadTs: '1700000000.000001',
+        responseUrl: t.slack.responseUrl(),
+        triggerId: '6.6.6',
       }),
     );
     const reply = await t.slack.waitForCall('views.open', (c) => c.args['trigger_id'] === '6.6.6');

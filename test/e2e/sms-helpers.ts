@@ -1,20 +1,17 @@
 /** What the SMS e2e tests share: reading cards from the fake Slack, and the interactivity payloads Slack sends. */
 import { SMS_FIELD, VIEW } from '../../src/bot/ids.js';
 import type { FakeSlack, RecordedCall } from '../support/fake-slack.js';
+import { type ButtonClickOptions, buttonClick as click, viewSubmission } from '../support/slack-actions.js';
+import { cardCalls, waitForCard as waitForCardMatching } from '../support/slack-cards.js';
 import { interaction, type SlackRequest } from '../support/slack-requests.js';
+
+export { buttonValue } from '../support/slack-cards.js';
 
 export const USER = 'U0SENDER';
 
 /** Card posts and updates of outbound SMS cards in `channel`, in order. */
 export function smsCardCalls(slack: FakeSlack, channel: string): RecordedCall[] {
-  return slack
-    .calls()
-    .filter(
-      (c) =>
-        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
-        c.args['channel'] === channel &&
-        /^SMS to /.test(String(c.args['text'] ?? '')),
-    );
+  return cardCalls(slack, channel, /^SMS to /);
 }
 
 /** The status word at the end of a card's fallback text (`SMS to +65…: delivered`). */
@@ -24,49 +21,19 @@ export function statusWord(call: RecordedCall): string {
 
 /** Waits for a card post or update in `channel` whose status word is `status`. */
 export function waitForCard(slack: FakeSlack, channel: string, status: string): Promise<RecordedCall> {
-  const match = (c: RecordedCall) =>
-    c.args['channel'] === channel && new RegExp(`^SMS to .*: ${status}$`).test(String(c.args['text'] ?? ''));
-  return Promise.race([slack.waitForCall('chat.postMessage', match), slack.waitForCall('chat.update', match)]);
+  return waitForCardMatching(slack, channel, new RegExp(`^SMS to .*: ${status}$`));
 }
 
-/** The value of the button `actionId` in a recorded card's blocks. */
-export function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  const blocks = (call.args['blocks'] ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
-  for (const b of blocks) {
-    const e = b.type === 'actions' ? b.elements?.find((x) => x.action_id === actionId) : undefined;
-    if (e) return e.value;
-  }
-  return undefined;
-}
-
-/** A click on a button of a message in `channel` (block_actions). */
-export function buttonClick(options: {
-  actionId: string;
-  value: string;
-  channel: string;
-  messageTs: string;
-  responseUrl: string;
-  user?: string;
-  blockId?: string;
-}): SlackRequest {
-  return interaction({
-    type: 'block_actions',
-    user: { id: options.user ?? USER, username: 'sender', team_id: 'T0FAKETEAM' },
-    trigger_id: `trig-${Math.random().toString(36).slice(2)}`,
-    container: { type: 'message', message_ts: options.messageTs, channel_id: options.channel, is_ephemeral: false },
-    channel: { id: options.channel, name: 'support-line' },
-    message: { type: 'message', ts: options.messageTs, text: 'card' },
-    response_url: options.responseUrl,
-    actions: [
-      {
-        type: 'button',
-        action_id: options.actionId,
-        block_id: options.blockId ?? 'b',
-        value: options.value,
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  });
+/** A click on a button of a message in `channel` (block_actions), by USER unless told. */
+export function buttonClick(
+  options: Omit<ButtonClickOptions, 'user' | 'channel' | 'messageTs' | 'responseUrl'> & {
+    channel: string;
+    messageTs: string;
+    responseUrl: string;
+    user?: string;
+  },
+): SlackRequest {
+  return click({ user: USER, ...options });
 }
 
 /** The values of an SMS modal as Slack reports them in `view.state.values`. */
@@ -103,19 +70,14 @@ export function openedView(call: RecordedCall): OpenedView {
 
 /** A view_submission of the SMS modal `view` with `values`. */
 export function submitSmsModal(view: OpenedView, values: ReturnType<typeof smsValues>, user = USER): SlackRequest {
-  return interaction({
-    type: 'view_submission',
-    user: { id: user, username: 'sender', team_id: 'T0FAKETEAM' },
-    trigger_id: `trig-${Math.random().toString(36).slice(2)}`,
-    view: {
-      id: view.id,
-      hash: view.hash,
-      type: 'modal',
-      callback_id: VIEW.smsSend,
-      private_metadata: view.private_metadata,
-      blocks: view.blocks,
-      state: { values },
-    },
+  return viewSubmission({
+    callbackId: VIEW.smsSend,
+    user,
+    viewId: view.id,
+    hash: view.hash,
+    privateMetadata: view.private_metadata,
+    blocks: view.blocks,
+    values,
   });
 }
 
