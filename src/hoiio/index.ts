@@ -6,6 +6,7 @@
 
 export * from './errors.js';
 export * from './fax-errors.js';
+export * from './find-by-tag.js';
 export type {
   BackoffOptions,
   HoiioAttempt,

@@ -11,7 +11,7 @@ import {
   updateTransactionStatus,
 } from '../../../db/repositories/transactions.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
-import { HoiioInvalidRequestError, type VoiceCallRecord } from '../../../hoiio/index.js';
+import { findHistoryEntryByTag, HoiioInvalidRequestError, type VoiceCallRecord } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
 import { callOutcome } from './call-status.js';
@@ -19,8 +19,6 @@ import { callOutcome } from './call-status.js';
 /** How long after the attempt Hoiio's history may still lack the call; after that, "not found" means not placed. */
 const NOT_FOUND_GRACE_MS = 2 * 60 * 1000;
 const RECHECK_MS = 20_000;
-const SKEW_MS = 5 * 60 * 1000;
-const MAX_PAGES = 5;
 
 type Leg = 'answered' | 'unanswered' | 'busy' | 'failed';
 const leg = (v: string | undefined): Leg | undefined =>
@@ -81,14 +79,7 @@ async function lookUp(
     }
   }
   if (txn.tag === null) return undefined;
-  const from = new Date(txn.created_at.getTime() - SKEW_MS);
-  for (let page = 1; page <= MAX_PAGES; page += 1) {
-    const result = await deps.hoiio.voice.getHistory({ from, page }, { signal });
-    const hit = result.entries.find((e) => e.tag === txn.tag);
-    if (hit !== undefined) return hit;
-    if (result.entries.length === 0 || page * 100 >= result.totalEntriesCount) return undefined;
-  }
-  return undefined;
+  return findHistoryEntryByTag((p) => deps.hoiio.voice.getHistory(p, { signal }), txn.tag, txn.created_at);
 }
 
 async function finish(

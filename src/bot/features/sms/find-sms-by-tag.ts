@@ -1,27 +1,14 @@
-import type { HoiioClient, SmsRecord } from '../../../hoiio/index.js';
-
-/** How far before our row's creation Hoiio's clock may put the send (clock skew, second precision). */
-const SKEW_MS = 5 * 60 * 1000;
-/** Pages of 100 we look through at most (one SMS is searched, not the account's whole history). */
-const MAX_PAGES = 5;
+import { findHistoryEntryByTag, type HoiioClient, type SmsRecord } from '../../../hoiio/index.js';
 
 /**
  * The SMS Hoiio has with our `tag`, sent at or after `since` (our row's creation), or undefined when Hoiio has no
- * record of it. Newest pages are not guaranteed first, so the range is kept tight. Throws Hoiio errors (rate
- * limit, outage): the caller's job retries.
+ * record of it. Throws Hoiio errors (rate limit, outage): the caller's job retries.
  */
-export async function findSmsByTag(
+export function findSmsByTag(
   hoiio: HoiioClient,
   tag: string,
   since: Date,
   signal?: AbortSignal,
 ): Promise<SmsRecord | undefined> {
-  const from = new Date(since.getTime() - SKEW_MS);
-  for (let page = 1; page <= MAX_PAGES; page += 1) {
-    const result = await hoiio.sms.getHistory({ from, page }, { signal });
-    const hit = result.entries.find((e) => e.tag === tag);
-    if (hit !== undefined) return hit;
-    if (result.entries.length === 0 || page * 100 >= result.totalEntriesCount) return undefined;
-  }
-  return undefined;
+  return findHistoryEntryByTag((p) => hoiio.sms.getHistory(p, { signal }), tag, since);
 }
