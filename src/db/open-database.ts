@@ -81,6 +81,11 @@ async function openPostgres(connectionString: string, max: number, logger: DbLog
   const pool = new pg.Pool({ connectionString, max, types: pgTypes });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', (error) => logger.warn({ err: { message: error.message } }, 'postgres idle client error'));
+  // A checked-out client's error (the server going away mid-query) must not crash the process either: the query in
+  // flight fails on its own, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: { message: error.message } }, 'postgres client error'));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listener = new PgListener(connectionString, logger);
   let closed = false;
