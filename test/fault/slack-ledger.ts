@@ -47,28 +47,33 @@ export function lastText(slack: FakeSlack, channel: string, ts: string): string 
   return text;
 }
 
+/** When a fault struck: a kill (an instant), or an outage (from its start to its end). */
+export type FaultTime = number | { readonly from: number; readonly to: number };
+
 /**
  * Checks that `writes` (every copy of one logical post, in arrival order) hold exactly one post, or that each
- * extra copy is explained by a kill: its id is not the one the database recorded (`recorded`), and a SIGKILL came
- * after it and before the next copy. Returns the number of such explained extra copies; throws otherwise.
+ * extra copy is explained by a fault: its id is not the one the database recorded (`recorded`), it was made before
+ * a fault ended, and the next copy after that fault began (a kill or outage fell between Slack's answer and the
+ * commit of the ts). Returns the number of such explained extra copies; throws otherwise.
  */
 export function explainCopies(
   what: string,
   writes: readonly Write[],
   recorded: string | undefined,
-  kills: readonly number[],
+  faults: readonly FaultTime[],
 ): number {
   if (writes.length <= 1) return 0;
+  const windows = faults.map((f) => (typeof f === 'number' ? { from: f, to: f } : f));
   const sorted = [...writes].sort((a, b) => a.call.seq - b.call.seq);
   let explained = 0;
   for (const [i, w] of sorted.entries()) {
     if (w.id === recorded) continue;
     const next = sorted[i + 1];
-    const killedBetween = kills.some((k) => k > w.call.at && (next === undefined || k <= next.call.at));
-    if (!killedBetween || next === undefined) {
+    const faultBetween = next !== undefined && windows.some((f) => w.call.at <= f.to && next.call.at >= f.from);
+    if (!faultBetween) {
       throw new Error(
         `${what}: ${writes.length} copies posted (${sorted.map((s) => `#${s.call.seq} ${s.id}`).join(', ')}); ` +
-          `recorded ${recorded ?? 'none'}; copy #${w.call.seq} is not explained by a kill`,
+          `recorded ${recorded ?? 'none'}; copy #${w.call.seq} is not explained by a fault`,
       );
     }
     explained += 1;
