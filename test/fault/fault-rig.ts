@@ -270,9 +270,9 @@ export class FaultRig {
     return this.metric('hoiio_slack_jobs_total');
   }
 
-  /** The sum of a counter's samples in the current process's /metrics whose labels include `labels`. */
-  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-    const res = await fetch(`${this.url}/metrics`);
+  /** The sum of a counter's samples in a process's /metrics (default: the current app) whose labels include `labels`. */
+  async metric(name: string, labels: Record<string, string> = {}, base = this.url): Promise<number> {
+    const res = await fetch(`${base}/metrics`);
     const text = await res.text();
     const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
     let total = 0;
@@ -286,8 +286,8 @@ export class FaultRig {
 
   /**
    * Waits until the work is done: the sandbox has nothing pending and no job is runnable. PostgreSQL: watched while
-   * the app runs. PGlite (one process at a time): the app is stopped (SIGTERM) and the database looked at; while
-   * work is left, the app runs again until it has finished that many jobs. Either way the app is stopped after.
+   * the app runs (it keeps running). PGlite (one process at a time): the app is stopped (SIGTERM) and the database
+   * looked at; while work is left, the app runs again until it has finished that many jobs; the app is left stopped.
    * `ready` (throws until true) is waited for first: the effects the test can see coming.
    */
   async settle(ready?: () => Promise<void> | void, timeoutMs = 120_000): Promise<void> {
@@ -303,7 +303,6 @@ export class FaultRig {
         },
         { timeout: timeoutMs, interval: 200 },
       );
-      await this.stopApp();
       return;
     }
     for (let round = 0; ; round++) {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { PgCluster, pgClusterUnavailable } from '../support/pg-cluster.js';
 import { slashCommand } from '../support/slack-requests.js';
 import { DEFAULT_CHANNEL, FaultRig } from './fault-rig.js';
-import { explainCopies, type FaultTime, lastText, posts } from './slack-ledger.js';
+import { explainCopies, type FaultTime, lastText, mentions, posts } from './slack-ledger.js';
 
 const CHANNEL = 'C0PGRESTART';
 const unavailable = pgClusterUnavailable();
@@ -174,7 +174,7 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL restarted mid-run (privat
     for (const thread of threads) {
       const headers = posts(
         rig.slack,
-        (c) => c.args['channel'] === DEFAULT_CHANNEL && !c.args['thread_ts'] && c.args['text']?.includes(thread.number),
+        (c) => c.args['channel'] === DEFAULT_CHANNEL && !c.args['thread_ts'] && mentions(c.args['text'], thread.number),
       );
       copies += explainCopies(`header of ${thread.number}`, headers, thread.thread_ts ?? undefined, outages);
       const ids = new Set(headers.map((h) => h.id));

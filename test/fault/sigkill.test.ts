@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { slashCommand } from '../support/slack-requests.js';
 import { testEngines } from '../support/test-db.js';
 import { DEFAULT_CHANNEL, FaultRig } from './fault-rig.js';
-import { explainCopies, lastText, posts, uploads } from './slack-ledger.js';
+import { explainCopies, lastText, mentions, posts, uploads } from './slack-ledger.js';
 
 const SEED = Number(process.env['FAULT_SEED'] ?? Date.now() % 1_000_000);
 const CHANNELS = ['C0FAULTA', 'C0FAULTB', 'C0FAULTC'] as const;
@@ -175,7 +175,7 @@ describe.each(testEngines())('SIGKILL at random moments (%s)', (engine) => {
       const from = new Set(
         rig.notifications.filter((n) => n.accepted && n.kind !== 'status').map((n) => n.params['from']),
       );
-      const unposted = [...from].filter((f) => f !== undefined && ![...threaded].some((t) => t.includes(f)));
+      const unposted = [...from].filter((f) => f !== undefined && ![...threaded].some((t) => mentions(t, f)));
       if (missing.length + unposted.length > 0) throw new Error(`${missing.length} sends, ${unposted.length} cards`);
     });
     const db = await rig.db();
@@ -236,7 +236,7 @@ describe.each(testEngines())('SIGKILL at random moments (%s)', (engine) => {
       const mine = accepted.filter((n) => n.params['from'] === op.from);
       const headers = posts(
         rig.slack,
-        (c) => c.args['channel'] === DEFAULT_CHANNEL && !c.args['thread_ts'] && c.args['text']?.includes(op.from),
+        (c) => c.args['channel'] === DEFAULT_CHANNEL && !c.args['thread_ts'] && mentions(c.args['text'], op.from),
       );
       const thread = threads.find((t) => t.number === op.from);
       const headerIds = new Set(headers.map((h) => h.id));

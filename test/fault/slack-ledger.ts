@@ -36,6 +36,11 @@ export function uploads(slack: FakeSlack, predicate: (c: RecordedCall) => boolea
     });
 }
 
+/** Whether `text` names the phone number `e164`, however it is spaced (`+65 9600 0001`). */
+export function mentions(text: unknown, e164: string): boolean {
+  return typeof text === 'string' && text.replace(/[\s()-]/g, '').includes(e164);
+}
+
 /** The text a card was last written with (postMessage or chat.update of that ts), or undefined. */
 export function lastText(slack: FakeSlack, channel: string, ts: string): string | undefined {
   let text: string | undefined;
