@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { SlackGate, SlackPlatformError, SlackUnavailableError } from '../../../src/bot/cards/slack-gate.js';
 import { createMetrics } from '../../../src/bot/routes/metrics.js';
+import { instrumentSlackClient } from '../../../src/bot/slack-metrics.js';
 import { RetryAfterError } from '../../../src/db/job-errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { FakeSlack } from '../../support/fake-slack.js';
@@ -21,6 +22,8 @@ function gate(clock: { now: number }, channelIntervalMs = 0) {
     rejectRateLimitedCalls: true,
   });
   const metrics = createMetrics({ defaultMetrics: false });
+  // As in the app: the client counts every call it makes; the gate counts the calls it blocks itself.
+  instrumentSlackClient(web, metrics);
   const g = new SlackGate({
     slack: web,
     metrics,
