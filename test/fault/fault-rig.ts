@@ -5,6 +5,7 @@
  * `number/update_forwarding` as with real Hoiio; every notification the sandbox delivers is recorded with the
  * status the app answered.
  */
+import { rm } from 'node:fs/promises';
 import { type Kysely, sql } from 'kysely';
 import { vi } from 'vitest';
 import type { Database } from '../../src/db/database.js';
@@ -336,5 +337,6 @@ export class FaultRig {
     await this.hoiioProxy?.close();
     await this.slack.close();
     await this.#testDb?.close();
+    if (this.#dataDir !== undefined) await rm(this.#dataDir, { recursive: true, force: true });
   }
 }
