@@ -5,13 +5,13 @@ import { paginate } from '../internal/paginate.js';
 import { compact, type WireReader } from '../internal/wire.js';
 import type { Money } from '../money.js';
 import {
+  type ChargeWire,
   type HistoryPageParams,
   type HistoryRange,
   type HoiioPage,
   HoiioResource,
   historyParams,
-  type PageWire,
-  readPage,
+  readCharge,
 } from './hoiio-resource.js';
 
 /** A fax's status, verbatim: `answered`, `unanswered`, `failed`, `busy`, `ongoing`. */
@@ -95,7 +95,7 @@ export interface FaxQueryStatusParams {
 /** `fax/query_status` result. */
 export type FaxQueryStatusResult = FaxRecord;
 
-interface FaxRecordWire {
+interface FaxRecordWire extends ChargeWire {
   txn_ref: string;
   tag?: string;
   src?: string;
@@ -105,9 +105,6 @@ interface FaxRecordWire {
   fax_url?: string;
   date?: string;
   duration?: string;
-  currency?: string;
-  rate?: string;
-  debit?: string;
   fax_error_code?: string;
 }
 
@@ -131,9 +128,7 @@ function readFaxRecord(w: WireReader<FaxRecordWire>): FaxRecord {
     faxUrl: w.str('fax_url'),
     date: w.date('date'),
     duration: w.int('duration'),
-    currency: w.str('currency'),
-    rate: w.money('rate'),
-    debit: w.money('debit'),
+    ...readCharge(w),
     faxErrorCode: w.str('fax_error_code'),
   });
 }
@@ -168,12 +163,7 @@ export class Fax extends HoiioResource {
    * @throws HoiioInvalidRequestError (`type`, `from`, `to`, `page`), …
    */
   async getHistory(params: FaxGetHistoryParams = {}, options?: RequestOptions): Promise<FaxGetHistoryResult> {
-    const w = await this.invoke<PageWire<FaxRecordWire>>(
-      'fax/get_history',
-      { ...historyParams(params), type: params.type },
-      options,
-    );
-    return readPage(w, readFaxRecord);
+    return this.invokePage('fax/get_history', { ...historyParams(params), type: params.type }, readFaxRecord, options);
   }
 
   /**
@@ -202,7 +192,6 @@ export class Fax extends HoiioResource {
    * @throws HoiioInvalidRequestError (`txn_ref`), HoiioRateLimitError, …
    */
   async queryStatus(params: FaxQueryStatusParams, options?: RequestOptions): Promise<FaxQueryStatusResult> {
-    const w = await this.invoke<FaxRecordWire>('fax/query_status', { txn_ref: params.txnRef }, options);
-    return readFaxRecord(w);
+    return this.invokeQueryStatus('fax/query_status', params.txnRef, readFaxRecord, options);
   }
 }

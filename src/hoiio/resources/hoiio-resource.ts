@@ -3,6 +3,7 @@ import type { HoiioClient, RequestOptions } from '../hoiio-client.js';
 import { formatHoiioDateTime } from '../hoiio-time.js';
 import type { HoiioParams } from '../internal/form-encoding.js';
 import { WireReader } from '../internal/wire.js';
+import type { Money } from '../money.js';
 
 /** The base class of `client.sms`, `client.voice`, …; each method is one endpoint. */
 export abstract class HoiioResource {
@@ -13,6 +14,26 @@ export abstract class HoiioResource {
   protected async invoke<W>(endpoint: string, params: HoiioParams, options?: RequestOptions): Promise<WireReader<W>> {
     const data = await this.client.request(endpoint, params, options);
     return new WireReader<W>(endpoint, data);
+  }
+
+  /** Calls a `…/get_history` endpoint and maps each entry of the page with `entry`. */
+  protected async invokePage<X, E>(
+    endpoint: string,
+    params: HoiioParams,
+    entry: (e: WireReader<X>) => E,
+    options?: RequestOptions,
+  ): Promise<HoiioPage<E>> {
+    return readPage(await this.invoke<PageWire<X>>(endpoint, params, options), entry);
+  }
+
+  /** Calls a `…/query_status` endpoint for `txnRef` and maps the record with `record`. */
+  protected async invokeQueryStatus<X, R>(
+    endpoint: string,
+    txnRef: string,
+    record: (w: WireReader<X>) => R,
+    options?: RequestOptions,
+  ): Promise<R> {
+    return record(await this.invoke<X>(endpoint, { txn_ref: txnRef }, options));
   }
 }
 
@@ -64,4 +85,20 @@ export function readPage<E, X>(w: WireReader<PageWire<X>>, entry: (e: WireReader
     entriesCount: w.int('entries_count') ?? entries.length,
     entries,
   };
+}
+
+/** The wire fields of what a transaction record (SMS, call, fax) cost. */
+export interface ChargeWire {
+  currency?: string;
+  rate?: string;
+  debit?: string;
+}
+
+/** A record's `currency`, `rate` and `debit`, each undefined when absent: spread into the record's `compact()`. */
+export function readCharge(w: WireReader<ChargeWire>): {
+  currency: string | undefined;
+  rate: Money | undefined;
+  debit: Money | undefined;
+} {
+  return { currency: w.str('currency'), rate: w.money('rate'), debit: w.money('debit') };
 }

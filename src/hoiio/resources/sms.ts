@@ -4,13 +4,13 @@ import { paginate } from '../internal/paginate.js';
 import { compact, type WireReader } from '../internal/wire.js';
 import type { Money } from '../money.js';
 import {
+  type ChargeWire,
   type HistoryPageParams,
   type HistoryRange,
   type HoiioPage,
   HoiioResource,
   historyParams,
-  type PageWire,
-  readPage,
+  readCharge,
 } from './hoiio-resource.js';
 
 /** Delivery status of an SMS, verbatim: `queued`, `delivered`, `failed`, `error`, `received` (inbound). */
@@ -125,7 +125,7 @@ export interface SmsQueryStatusParams {
 /** `sms/query_status` result. */
 export type SmsQueryStatusResult = SmsRecord;
 
-interface SmsRecordWire {
+interface SmsRecordWire extends ChargeWire {
   txn_ref: string;
   tag?: string;
   sms_status?: string;
@@ -134,9 +134,6 @@ interface SmsRecordWire {
   date?: string;
   split_count?: string;
   msg?: string;
-  currency?: string;
-  rate?: string;
-  debit?: string;
 }
 
 interface SmsSendWire {
@@ -167,9 +164,7 @@ function readSmsRecord(w: WireReader<SmsRecordWire>): SmsRecord {
     date: w.date('date'),
     splitCount: w.int('split_count'),
     msg: w.str('msg'),
-    currency: w.str('currency'),
-    rate: w.money('rate'),
-    debit: w.money('debit'),
+    ...readCharge(w),
   });
 }
 
@@ -220,8 +215,7 @@ export class Sms extends HoiioResource {
    * @throws HoiioInvalidRequestError (`from`, `to`, `page`), HoiioRateLimitError, …
    */
   async getHistory(params: SmsGetHistoryParams = {}, options?: RequestOptions): Promise<SmsGetHistoryResult> {
-    const w = await this.invoke<PageWire<SmsRecordWire>>('sms/get_history', historyParams(params), options);
-    return readPage(w, readSmsRecord);
+    return this.invokePage('sms/get_history', historyParams(params), readSmsRecord, options);
   }
 
   /**
@@ -257,7 +251,6 @@ export class Sms extends HoiioResource {
    * @throws HoiioInvalidRequestError (`txn_ref`), HoiioRateLimitError, …
    */
   async queryStatus(params: SmsQueryStatusParams, options?: RequestOptions): Promise<SmsQueryStatusResult> {
-    const w = await this.invoke<SmsRecordWire>('sms/query_status', { txn_ref: params.txnRef }, options);
-    return readSmsRecord(w);
+    return this.invokeQueryStatus('sms/query_status', params.txnRef, readSmsRecord, options);
   }
 }

@@ -11,13 +11,13 @@ import {
   readConferenceCall,
 } from './conference.js';
 import {
+  type ChargeWire,
   type HistoryPageParams,
   type HistoryRange,
   type HoiioPage,
   HoiioResource,
   historyParams,
-  type PageWire,
-  readPage,
+  readCharge,
 } from './hoiio-resource.js';
 
 /** A call leg's status, verbatim: `answered`, `unanswered`, `failed`, `busy`, `ongoing` (live). */
@@ -104,7 +104,7 @@ export interface VoiceQueryStatusParams {
 /** `voice/query_status` result. */
 export type VoiceQueryStatusResult = VoiceCallRecord & { txnRef: string };
 
-interface VoiceCallRecordWire {
+interface VoiceCallRecordWire extends ChargeWire {
   txn_ref?: string;
   tag?: string;
   dest1?: string;
@@ -114,9 +114,6 @@ interface VoiceCallRecordWire {
   call_status_dest2?: string;
   date?: string;
   duration?: string;
-  currency?: string;
-  rate?: string;
-  debit?: string;
 }
 
 interface TxnRefWire {
@@ -140,9 +137,7 @@ function readCallRecord(w: WireReader<VoiceCallRecordWire>): VoiceCallRecord {
     callStatusDest2: w.str('call_status_dest2'),
     date: w.date('date'),
     duration: w.int('duration'),
-    currency: w.str('currency'),
-    rate: w.money('rate'),
-    debit: w.money('debit'),
+    ...readCharge(w),
   });
 }
 
@@ -192,8 +187,7 @@ export class Voice extends HoiioResource {
    * @throws HoiioInvalidRequestError (`from`, `to`, `page`), …
    */
   async getHistory(params: VoiceGetHistoryParams = {}, options?: RequestOptions): Promise<VoiceGetHistoryResult> {
-    const w = await this.invoke<PageWire<VoiceCallRecordWire>>('voice/get_history', historyParams(params), options);
-    return readPage(w, readCallRecord);
+    return this.invokePage('voice/get_history', historyParams(params), readCallRecord, options);
   }
 
   /**
@@ -222,7 +216,11 @@ export class Voice extends HoiioResource {
    * @throws HoiioInvalidRequestError (`txn_ref`), HoiioRateLimitError, …
    */
   async queryStatus(params: VoiceQueryStatusParams, options?: RequestOptions): Promise<VoiceQueryStatusResult> {
-    const w = await this.invoke<VoiceCallRecordWire>('voice/query_status', { txn_ref: params.txnRef }, options);
-    return { ...readCallRecord(w), txnRef: w.reqStr('txn_ref') };
+    return this.invokeQueryStatus(
+      'voice/query_status',
+      params.txnRef,
+      (w: WireReader<VoiceCallRecordWire>) => ({ ...readCallRecord(w), txnRef: w.reqStr('txn_ref') }),
+      options,
+    );
   }
 }
