@@ -144,7 +144,17 @@ function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean
       return { botToken, ...(await pending) };
     } catch (error) {
       if (identity === pending) identity = undefined;
-      throw error;
+      // Slack unreachable, 5xx or rate-limited: the token alone serves this request (acks and the durable
+      // intent need no bot identity) and auth.test is tried again on the next one. A rejected token is fatal.
+      if (isCredentialError(error)) throw error;
+      return { botToken };
     }
   };
+}
+
+const CREDENTIAL_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive']);
+
+function isCredentialError(error: unknown): boolean {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' && CREDENTIAL_ERRORS.has(data.error);
 }
