@@ -83,6 +83,7 @@ export class JobWorker extends EventEmitter<JobWorkerEvents> {
   private idleWaiters: IdleWaiter[] = [];
   private state: 'new' | 'started' | 'stopping' | 'stopped' = 'new';
   private cycle = 0;
+  private claimFailures = 0;
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private loop: Promise<void> | undefined;
@@ -187,8 +188,16 @@ export class JobWorker extends EventEmitter<JobWorkerEvents> {
             leaseMs: this.leaseMs,
             owner: this.owner,
           });
+          if (this.claimFailures > 0) {
+            this.logger.info({ failures: this.claimFailures }, 'job worker: claiming works again');
+            this.claimFailures = 0;
+          }
         } catch (error) {
-          this.logger.error({ err: errorInfo(error) }, 'job worker: claim failed');
+          // During a database outage this fails on every poll: log the first failure, then one line in 60.
+          this.claimFailures += 1;
+          if (this.claimFailures % 60 === 1) {
+            this.logger.error({ err: errorInfo(error), failures: this.claimFailures }, 'job worker: claim failed');
+          }
         }
         if (this.state !== 'started') {
           for (const job of claimed) await releaseJob(this.handle.db, job).catch(noop);
