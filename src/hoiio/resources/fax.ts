@@ -108,10 +108,6 @@ interface FaxRecordWire extends ChargeWire {
   fax_error_code?: string;
 }
 
-interface FaxSendWire {
-  txn_ref: string;
-}
-
 interface FaxGetRateWire {
   currency: string;
   rate: string;
@@ -142,7 +138,7 @@ export class Fax extends HoiioResource {
    */
   async send(params: FaxSendParams, options?: RequestOptions): Promise<FaxSendResult> {
     const filename = params.filename ?? 'fax.pdf';
-    const w = await this.invoke<FaxSendWire>(
+    return this.invokeForTxnRef(
       'fax/send',
       {
         dest: params.dest,
@@ -155,7 +151,6 @@ export class Fax extends HoiioResource {
       },
       options,
     );
-    return { txnRef: w.reqStr('txn_ref') };
   }
 
   /**

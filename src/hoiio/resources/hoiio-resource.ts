@@ -16,6 +16,16 @@ export abstract class HoiioResource {
     return new WireReader<W>(endpoint, data);
   }
 
+  /** Calls an endpoint that answers with the new transaction's `txn_ref` (a send or a call). */
+  protected async invokeForTxnRef(
+    endpoint: string,
+    params: HoiioParams,
+    options?: RequestOptions,
+  ): Promise<{ txnRef: string }> {
+    const w = await this.invoke<{ txn_ref: string }>(endpoint, params, options);
+    return { txnRef: w.reqStr('txn_ref') };
+  }
+
   /** Calls a `…/get_history` endpoint and maps each entry of the page with `entry`. */
   protected async invokePage<X, E>(
     endpoint: string,

@@ -136,10 +136,6 @@ interface SmsRecordWire extends ChargeWire {
   msg?: string;
 }
 
-interface SmsSendWire {
-  txn_ref: string;
-}
-
 interface SmsBulkSendWire {
   bulk_txn_ref?: string;
   /** Returned instead of `bulk_txn_ref` by the 2012 API. */
@@ -175,7 +171,7 @@ export class Sms extends HoiioResource {
    * @throws HoiioInvalidRequestError (e.g. `param: 'dest'`), HoiioInsufficientCreditError, HoiioTimeoutError, …
    */
   async send(params: SmsSendParams, options?: RequestOptions): Promise<SmsSendResult> {
-    const w = await this.invoke<SmsSendWire>(
+    return this.invokeForTxnRef(
       'sms/send',
       {
         dest: params.dest,
@@ -186,7 +182,6 @@ export class Sms extends HoiioResource {
       },
       options,
     );
-    return { txnRef: w.reqStr('txn_ref') };
   }
 
   /**

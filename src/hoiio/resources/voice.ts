@@ -116,10 +116,6 @@ interface VoiceCallRecordWire extends ChargeWire {
   duration?: string;
 }
 
-interface TxnRefWire {
-  txn_ref: string;
-}
-
 interface VoiceGetRateWire {
   currency: string;
   rate: string;
@@ -149,7 +145,7 @@ export class Voice extends HoiioResource {
    *   HoiioServiceError (concurrent call limit), HoiioTimeoutError, …
    */
   async call(params: VoiceCallParams, options?: RequestOptions): Promise<VoiceCallResult> {
-    const w = await this.invoke<TxnRefWire>(
+    return this.invokeForTxnRef(
       'voice/call',
       {
         dest1: params.dest1,
@@ -161,7 +157,6 @@ export class Voice extends HoiioResource {
       },
       options,
     );
-    return { txnRef: w.reqStr('txn_ref') };
   }
 
   /**
