@@ -2,28 +2,18 @@
 // and its card sync committed before the ack) against a bare Bolt app acking an empty /hoiio in the same run.
 // Sequential requests, so each figure is one request's latency. The job worker is not running: the figure is the
 // request path alone. PGlite always; PostgreSQL with BENCH_DATABASE_URL or TEST_DATABASE_URL (scratch database).
-import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver } from '@slack/bolt';
-import pg from 'pg';
-import { createBotApp, startBotApp } from '../src/bot/app.js';
-import { createWorkerSlackClient, platformDeps, systemClock } from '../src/bot/deps.js';
-import { createEmbeddedSandbox } from '../src/bot/embedded-sandbox.js';
-import { FEATURES } from '../src/bot/features/index.js';
-import { createMetrics } from '../src/bot/routes/metrics.js';
-import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
-import { createLogger } from '../src/logger.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { sendSigned, slashCommand } from '../test/support/slack-requests.js';
 import type { BenchResult } from './run.js';
+import { BENCH_SIGNING_SECRET, startBenchApp } from './support/bench-app.js';
+import { benchDatabaseUrl, scratchDatabase } from './support/scratch-database.js';
 
-const SIGNING_SECRET = 'bench-signing-secret-0123456789';
 const WARMUP = 50;
 const REQUESTS = 500;
 const DEADLINE_MS = 15_000; // per phase: the bench stops by itself
@@ -41,7 +31,7 @@ async function measure(url: string, text: (i: number) => string): Promise<Latenc
   for (let i = 0; i < WARMUP + REQUESTS && performance.now() < until; i++) {
     const request = slashCommand({ text: text(i), channel_id: 'C0BENCH' });
     const start = performance.now();
-    const res = await sendSigned(url, request, { signingSecret: SIGNING_SECRET });
+    const res = await sendSigned(url, request, { signingSecret: BENCH_SIGNING_SECRET });
     await res.arrayBuffer();
     const ms = performance.now() - start;
     if (res.status !== 200) throw new Error(`bench: HTTP ${res.status}`);
@@ -54,7 +44,7 @@ async function measure(url: string, text: (i: number) => string): Promise<Latenc
 
 /** The baseline: a bare Bolt app (HTTPReceiver) whose /hoiio listener only acks. */
 async function bareBolt(slack: FakeSlack): Promise<Latencies> {
-  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET });
+  const receiver = new HTTPReceiver({ signingSecret: BENCH_SIGNING_SECRET });
   const app = new App({
     receiver,
     authorize: async () => ({ botToken: slack.botToken, botId: 'B0FAKEBOT', botUserId: 'U0FAKEBOT' }),
@@ -77,59 +67,15 @@ async function realApp(slack: FakeSlack, databaseUrl: string | undefined): Promi
   const database = await openDatabase(databaseUrl ? { databaseUrl } : {});
   try {
     await migrateToLatest(database.db);
-    const env = {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      HOIIO_WEBHOOK_TOKEN: 'benchWebhookToken_0123456789abc',
-    };
-    const config = loadConfig(env, { cwd: mkdtempSync(join(tmpdir(), 'bench-ack-')) });
-    const logger = createLogger({ level: config.logLevel, secrets: config.secrets() });
-    const embedded = createEmbeddedSandbox({ logger });
-    const deps = {
-      config,
-      logger,
-      clock: systemClock,
-      metrics: createMetrics({ defaultMetrics: false }),
-      slack: createWorkerSlackClient(config, logger),
-      hoiio: embedded.hoiio,
-      db: database.db,
-      database,
-      ...platformDeps(config.publicUrl, config.hoiioWebhookToken ?? 'benchWebhookToken_0123456789abc'),
-    };
-    const bot = await createBotApp(deps, FEATURES);
-    embedded.mount(bot.routes);
-    const running = await startBotApp(bot, { port: 0, host: '127.0.0.1' });
+    const app = await startBenchApp({ database, slack, worker: false });
     try {
-      return await measure(running.url, (i) => `sms +65 9123 4567 Bench message ${i}`);
+      return await measure(app.url, (i) => `sms +65 9123 4567 Bench message ${i}`);
     } finally {
-      await running.stop();
-      await embedded.close();
+      await app.stop();
     }
   } finally {
     await database.close();
   }
-}
-
-async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hoiio_bench_ack_${process.pid}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`drop database if exists ${name}`);
-  await admin(`create database ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 function result(engine: string, subject: Latencies, base: Latencies): BenchResult {
@@ -155,10 +101,9 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const base = await bareBolt(slack);
     results.push(result('pglite', await realApp(slack, undefined), base));
-    const { BENCH_DATABASE_URL, TEST_DATABASE_URL } = process.env;
-    const baseUrl = BENCH_DATABASE_URL || TEST_DATABASE_URL;
+    const baseUrl = benchDatabaseUrl();
     if (baseUrl) {
-      const scratch = await scratchDatabase(baseUrl);
+      const scratch = await scratchDatabase(baseUrl, 'ack');
       try {
         results.push(result('postgres', await realApp(slack, scratch.url), base));
       } finally {

@@ -10,29 +10,18 @@
 //    at a time, each in a fresh channel whose contact thread exists (so per-channel pacing does not count) vs a
 //    bare node:http handler that posts to Slack straight away (no storage, no verification).
 // Every phase is time-boxed; the bench stops by itself.
-import { mkdtempSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { createBotApp, startBotApp } from '../src/bot/app.js';
-import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from '../src/bot/deps.js';
-import { createEmbeddedSandbox } from '../src/bot/embedded-sandbox.js';
-import { FEATURES } from '../src/bot/features/index.js';
-import { startJobRunner } from '../src/bot/job-runner.js';
-import { createMetrics } from '../src/bot/routes/metrics.js';
-import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/open-database.js';
 import { upsertNumberRoute } from '../src/db/repositories/number-routes.js';
 import { SANDBOX_VOICE_NUMBER } from '../src/hoiio/sandbox/state.js';
-import { createLogger } from '../src/logger.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import type { BenchResult } from './run.js';
+import { BENCH_WEBHOOK_TOKEN, type BenchApp, startBenchApp } from './support/bench-app.js';
+import { close, listen, readBody, urlOf } from './support/http.js';
+import { benchDatabaseUrl, scratchDatabase } from './support/scratch-database.js';
 
 const CONCURRENCY = 16;
 const INTAKE_REQUESTS = 3000;
@@ -41,7 +30,6 @@ const WARMUP = 200;
 const RELAY_SAMPLES = 40;
 const RELAY_WARMUP = 5;
 const PHASE_MS = 15_000;
-const WEBHOOK_TOKEN = 'benchWebhookToken_0123456789abc';
 const CUSTOMER = '+6591234567';
 
 interface Figures {
@@ -107,35 +95,6 @@ async function load(url: string, total: number, body: (i: number) => string): Pr
   return summary(samples, performance.now() - start);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
-    req.on('error', reject);
-  });
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<Server> {
-  const server = createServer((req, res) => {
-    handler(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-function urlOf(server: Server): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
 /** The baseline of the intake: read the body, parse it, one INSERT (deduped like ours), 200. */
 async function bareInsert(database: DatabaseHandle): Promise<Figures> {
   await sql`create table if not exists bench_intake (id bigint generated always as identity primary key,
@@ -155,63 +114,9 @@ async function bareInsert(database: DatabaseHandle): Promise<Figures> {
   }
 }
 
-interface RealApp {
-  deps: BotDeps;
-  url: string;
-  slack: FakeSlack;
-  startWorker(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The real app (every feature, embedded sandbox) on `database`; the job worker starts only on request. */
-async function realApp(database: DatabaseHandle, slack: FakeSlack): Promise<RealApp> {
-  const env = {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
-    SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    HOIIO_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
-  };
-  const config = loadConfig(env, { cwd: mkdtempSync(join(tmpdir(), 'bench-intake-')) });
-  const logger = createLogger({ level: config.logLevel, secrets: config.secrets() });
-  const embedded = createEmbeddedSandbox({ logger, timeScale: 0.01 });
-  const deps: BotDeps = {
-    config,
-    logger,
-    clock: systemClock,
-    metrics: createMetrics({ defaultMetrics: false }),
-    slack: createWorkerSlackClient(config, logger),
-    hoiio: embedded.hoiio,
-    db: database.db,
-    database,
-    ...platformDeps(config.publicUrl, WEBHOOK_TOKEN),
-  };
-  const bot = await createBotApp(deps, FEATURES);
-  embedded.mount(bot.routes);
-  const running = await startBotApp(bot, { port: 0, host: '127.0.0.1' });
-  deps.webhookUrls.rebase(running.url);
-  embedded.start(running.url, deps.webhookUrls);
-  let runner: Awaited<ReturnType<typeof startJobRunner>> | undefined;
-  return {
-    deps,
-    url: running.url,
-    slack,
-    async startWorker() {
-      runner = await startJobRunner(bot, { pollMs: 200 });
-    },
-    async stop() {
-      await runner?.stop({ timeoutMs: 2000 });
-      await running.stop();
-      await embedded.close();
-    },
-  };
-}
-
 /** Sequential relay latency: notification in → the card's chat.postMessage on the fake Slack. */
-async function relayLatency(app: RealApp, engine: string): Promise<Figures> {
-  const { deps, slack } = app;
+async function relayLatency(app: BenchApp, slack: FakeSlack, engine: string): Promise<Figures> {
+  const { deps } = app;
   // The sandbox delivers its (signed) notifications to us: we hold each one and time it from its arrival.
   const held: { body: string; signature: string | undefined }[] = [];
   let arrived: (() => void) | undefined;
@@ -245,7 +150,7 @@ async function relayLatency(app: RealApp, engine: string): Promise<Figures> {
       if (!notification) throw new Error('bench: no notification captured');
       const posted = slack.waitForCall('chat.postMessage', (c) => c.args['channel'] === channel);
       const t0 = performance.now();
-      const res = await fetch(`${app.url}/hoiio/${WEBHOOK_TOKEN}/sms`, {
+      const res = await fetch(`${app.url}/hoiio/${BENCH_WEBHOOK_TOKEN}/sms`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
@@ -302,9 +207,9 @@ async function benchEngine(engine: string, database: DatabaseHandle, slack: Fake
   const results: BenchResult[] = [];
   await migrateToLatest(database.db);
   const base = await bareInsert(database);
-  const app = await realApp(database, slack);
+  const app = await startBenchApp({ database, slack, worker: false });
   try {
-    const url = `${app.url}/hoiio/${WEBHOOK_TOKEN}/sms`;
+    const url = `${app.url}/hoiio/${BENCH_WEBHOOK_TOKEN}/sms`;
     const fresh = await load(url, INTAKE_REQUESTS, (i) => smsNotification(100_000 + i));
     const duplicates = await load(url, INTAKE_REQUESTS, (i) => smsNotification(100_000 + (i % 500)));
     const intake = (name: string, f: Figures): BenchResult => ({
@@ -326,7 +231,7 @@ async function benchEngine(engine: string, database: DatabaseHandle, slack: Fake
     // The relay needs a quiet queue: drop the intake phase's events and relay jobs before starting the worker.
     await sql`truncate inbound_events, jobs`.execute(database.db);
     await app.startWorker();
-    const relay = await relayLatency(app, engine);
+    const relay = await relayLatency(app, slack, engine);
     results.push({
       name: `incoming SMS notification → chat.postMessage latency p99 (${engine})`,
       baseline: 'bare node:http handler posting to Slack at once (no store, no verify)',
@@ -346,24 +251,6 @@ async function benchEngine(engine: string, database: DatabaseHandle, slack: Fake
   return results;
 }
 
-async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hoiio_bench_intake_${process.pid}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`drop database if exists ${name}`);
-  await admin(`create database ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 export async function run(): Promise<BenchResult[]> {
   const slack = await FakeSlack.start({ botToken: 'xoxb-bench-token' });
   const results: BenchResult[] = [];
@@ -375,9 +262,9 @@ export async function run(): Promise<BenchResult[]> {
     } finally {
       await lite.close();
     }
-    const baseUrl = process.env['BENCH_DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
+    const baseUrl = benchDatabaseUrl();
     if (baseUrl) {
-      const scratch = await scratchDatabase(baseUrl);
+      const scratch = await scratchDatabase(baseUrl, 'intake');
       try {
         const handle = await openDatabase({ databaseUrl: scratch.url, poolMax: CONCURRENCY + 4 });
         try {

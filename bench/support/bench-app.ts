@@ -1,6 +1,6 @@
 // The real app in this process, as `npm start` builds it in sandbox mode (every feature, the embedded Hoiio
-// sandbox at /sandbox, the job runner) on 127.0.0.1 port 0, posting to a fake Slack, on a database handle the
-// bench owns. Logs at `error` only, to stderr.
+// sandbox at /sandbox, the job runner unless the bench holds it back) on 127.0.0.1 port 0, posting to a fake
+// Slack, on a database handle the bench owns. Logs at `error` only, to stderr.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,9 @@ export interface BenchApp {
   readonly url: string;
   /** `<url>/hoiio/<token>/<kind>`. */
   webhookUrl(kind: 'sms' | 'fax' | 'voice' | 'status'): string;
-  /** Resolves when the job worker has nothing runnable. */
+  /** Starts the job worker if it is not running yet (see `BenchAppOptions.worker`). */
+  startWorker(): Promise<void>;
+  /** Resolves when the job worker has nothing runnable. The worker must be running. */
   whenIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,6 +38,8 @@ export interface BenchAppOptions {
   readonly slackChannelIntervalMs?: number;
   /** The sandbox's delay multiplier (default 0.01: a fax arrives in milliseconds). */
   readonly sandboxTimeScale?: number;
+  /** Start the job worker with the app (default), or not: the request path alone, until `startWorker()`. */
+  readonly worker?: boolean;
 }
 
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
@@ -69,14 +73,22 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
   const running = await startBotApp(bot, { port: 0, host: '127.0.0.1' });
   deps.webhookUrls.rebase(running.url);
   embedded.start(running.url, deps.webhookUrls);
-  const runner = await startJobRunner(bot, { pollMs: 200 });
+  let runner: Awaited<ReturnType<typeof startJobRunner>> | undefined;
+  const startWorker = async () => {
+    runner ??= await startJobRunner(bot, { pollMs: 200 });
+  };
+  if (options.worker ?? true) await startWorker();
   return {
     deps,
     url: running.url,
     webhookUrl: (kind) => deps.webhookUrls.url(kind),
-    whenIdle: () => runner.whenIdle(),
+    startWorker,
+    whenIdle: () => {
+      if (!runner) throw Object.assign(new Error('bench: the job worker is not running'), { code: 'bench_no_worker' });
+      return runner.whenIdle();
+    },
     async stop() {
-      await runner.stop({ timeoutMs: 5000 });
+      await runner?.stop({ timeoutMs: 5000 });
       await running.stop();
       await embedded.close();
     },
