@@ -51,6 +51,22 @@ export interface FakeFile {
   readonly url_private_download: string;
 }
 
+/** A message as the fake keeps it (conversations.history / conversations.replies answer these). */
+export interface FakeMessage {
+  readonly ts: string;
+  text: unknown;
+  blocks: unknown;
+  readonly thread_ts?: string;
+  readonly metadata?: unknown;
+  readonly bot_id: string;
+}
+
+/**
+ * Runs after the fake has decided its answer to a call and before it is sent: e.g. stop the app right after Slack
+ * answered a post. The answer is sent once the hook's promise settles (a rejected hook still answers).
+ */
+export type CallHook = (call: RecordedCall) => void | Promise<void>;
+
 export interface FakeSlackOptions {
   /** The only bot token accepted; default `xoxb-test-token`. */
   readonly botToken?: string;
@@ -79,7 +95,10 @@ export class FakeSlack {
   #channels = new Map<string, FakeChannel>();
   #files = new Map<string, { file: FakeFile; bytes: Buffer }>();
   #uploads = new Map<string, Buffer>();
-  #ts = 1_700_000_000;
+  /** Messages posted, by channel, oldest first. */
+  #messages = new Map<string, FakeMessage[]>();
+  #hooks: { method: string; hook: CallHook }[] = [];
+  #tsMicros = 0;
   #ids = 0;
 
   constructor({ botToken = 'xoxb-test-token' }: FakeSlackOptions = {}) {
@@ -132,6 +151,20 @@ export class FakeSlack {
     this.#failures.set(method, [...(this.#failures.get(method) ?? []), failure]);
   }
 
+  /** Runs `hook` for every call of `method` once answered, before the answer goes out (see {@link CallHook}). */
+  onCall(method: string, hook: CallHook): () => void {
+    const entry = { method, hook };
+    this.#hooks.push(entry);
+    return () => {
+      this.#hooks = this.#hooks.filter((h) => h !== entry);
+    };
+  }
+
+  /** The messages posted to `channel` (top level and replies), oldest first, as last updated. */
+  messages(channel: string): readonly FakeMessage[] {
+    return this.#messages.get(channel) ?? [];
+  }
+
   setUser(user: FakeUser): void {
     this.#users.set(user.id, user);
   }
@@ -164,9 +197,10 @@ export class FakeSlack {
     return `${prefix}0${String(this.#ids).padStart(8, '0')}`;
   }
 
+  /** Message ts as Slack makes them: the current time in seconds with microseconds, unique and increasing. */
   #nextTs(): string {
-    this.#ts += 1;
-    return `${this.#ts}.000100`;
+    this.#tsMicros = Math.max(this.#tsMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.#tsMicros / 1e6)}.${String(this.#tsMicros % 1e6).padStart(6, '0')}`;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -193,7 +227,20 @@ export class FakeSlack {
       } else {
         body = this.#answer(method, args);
       }
-      this.#record({ method, args, headers: req.headers, token: callToken, response: { status, body } });
+      const recorded = this.#record({
+        method,
+        args,
+        headers: req.headers,
+        token: callToken,
+        response: { status, body },
+      });
+      for (const { hook } of this.#hooks.filter((h) => h.method === method)) {
+        try {
+          await hook(recorded);
+        } catch {
+          // a failing hook still lets the answer go out
+        }
+      }
       res.writeHead(status, headers).end(JSON.stringify(body));
       return;
     }
@@ -254,12 +301,55 @@ export class FakeSlack {
     res.writeHead(404).end();
   }
 
-  #record(call: Omit<RecordedCall, 'seq' | 'at'>): void {
+  #record(call: Omit<RecordedCall, 'seq' | 'at'>): RecordedCall {
     const recorded: RecordedCall = { ...call, seq: this.#calls.length + 1, at: Date.now() };
     this.#calls.push(recorded);
     const ready = this.#waiters.filter((w) => w.method === recorded.method && w.predicate(recorded));
     this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(recorded);
+    return recorded;
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first) and conversations.replies (the thread `ts`, parent
+   * first, oldest first), honouring `oldest`/`latest` (exclusive unless `inclusive`), `limit` (default 100) and
+   * `cursor`; message metadata only with `include_all_metadata`.
+   */
+  #history(method: string, args: Record<string, any>): Record<string, unknown> {
+    const channel = String(args['channel'] ?? '');
+    const all = this.#messages.get(channel) ?? [];
+    let list: FakeMessage[];
+    if (method === 'conversations.replies') {
+      const parent = String(args['ts'] ?? '');
+      list = all.filter((m) => m.ts === parent || m.thread_ts === parent);
+      if (!list.some((m) => m.ts === parent)) return { ok: false, error: 'thread_not_found' };
+    } else {
+      list = all.filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts).reverse();
+    }
+    const inclusive = args['inclusive'] === true || args['inclusive'] === 'true' || args['inclusive'] === '1';
+    const oldest = tsNumber(args['oldest']);
+    const latest = tsNumber(args['latest']);
+    list = list.filter((m) => {
+      const t = Number(m.ts);
+      if (oldest !== undefined && (inclusive ? t < oldest : t <= oldest)) return false;
+      if (latest !== undefined && (inclusive ? t > latest : t >= latest)) return false;
+      return true;
+    });
+    const limit = Math.max(1, Math.min(1000, Number(args['limit'] ?? 100) || 100));
+    const start = Number(args['cursor'] ?? 0) || 0;
+    const page = list.slice(start, start + limit);
+    const more = start + limit < list.length;
+    const withMetadata = args['include_all_metadata'] === true || args['include_all_metadata'] === 'true';
+    return {
+      ok: true,
+      messages: page.map(({ metadata, ...m }) => ({
+        type: 'message',
+        ...m,
+        ...(withMetadata && metadata !== undefined ? { metadata } : {}),
+      })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(start + limit) : '' },
+    };
   }
 
   #answer(method: string, args: Record<string, any>): Record<string, unknown> {
@@ -278,6 +368,20 @@ export class FakeSlack {
         };
       case 'chat.postMessage': {
         const ts = this.#nextTs();
+        const threadTs = typeof thread_ts === 'string' && thread_ts !== '' ? thread_ts : undefined;
+        const metadata = args['metadata'];
+        if (channel !== undefined) {
+          const list = this.#messages.get(channel) ?? [];
+          list.push({
+            ts,
+            text,
+            blocks,
+            bot_id: FAKE_BOT_ID,
+            ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+            ...(metadata !== undefined ? { metadata } : {}),
+          });
+          this.#messages.set(channel, list);
+        }
         return {
           ok: true,
           channel,
@@ -292,8 +396,17 @@ export class FakeSlack {
           },
         };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        const message = this.#messages.get(channel ?? '')?.find((m) => m.ts === ts);
+        if (message !== undefined) {
+          message.text = text;
+          if (blocks !== undefined) message.blocks = blocks;
+        }
         return { ok: true, channel, ts, text: text };
+      }
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.#history(method, args);
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.#nextTs() };
       case 'chat.getPermalink':
@@ -362,6 +475,23 @@ export class FakeSlack {
       }
       case 'files.completeUploadExternal': {
         const list = (Array.isArray(files) ? files : []) as { id: string; title?: string }[];
+        // Completed files exist for files.info (before completion Slack does not know them: file_not_found).
+        for (const f of list) {
+          if (this.#files.has(f.id)) continue;
+          const bytes = this.#uploads.get(f.id) ?? Buffer.alloc(0);
+          const url = `${this.#origin}/files-pri/${FAKE_TEAM_ID}-${f.id}/${encodeURIComponent(f.title ?? 'file')}`;
+          const name = f.title ?? 'file';
+          const mimetype = name.endsWith('.pdf') ? 'application/pdf' : 'audio/mpeg';
+          const file: FakeFile = {
+            id: f.id,
+            name,
+            mimetype,
+            size: bytes.length,
+            url_private: url,
+            url_private_download: url,
+          };
+          this.#files.set(f.id, { file, bytes });
+        }
         return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title ?? '' })) };
       }
       case 'files.info': {
@@ -372,6 +502,12 @@ export class FakeSlack {
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+function tsNumber(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -11,6 +11,8 @@ import { SlackPlatformError, SlackUnavailableError } from './slack-gate.js';
 interface PendingUpload {
   file_id: string;
   filename: string;
+  /** Set (and committed) just before files.completeUploadExternal is called. */
+  completing_at?: string;
 }
 
 /**
@@ -32,6 +34,19 @@ export async function uploadMedia(ctx: PosterContext, transactionId: number, hos
     pending = await sendBytes(ctx, txn, bytes);
   }
   try {
+    const uploaded = pending.file_id;
+    if (pending.completing_at !== undefined && (await alreadyCompleted(ctx, uploaded))) {
+      // Completed by an earlier attempt whose answer was lost (killed, or the database write failed).
+      ctx.deps.logger.info({ transactionId: txn.id }, 'media found shared by an earlier attempt');
+      await deps.db.transaction().execute(async (trx) => {
+        await mergeTransactionMeta(trx, txn.id, { file_id: uploaded, pending_upload: null });
+        await enqueueCardSync(trx, txn);
+      });
+      return;
+    }
+    // Recorded before the call: a retry then asks files.info whether the file was shared before completing again.
+    pending = { ...pending, completing_at: new Date().toISOString() };
+    await mergeTransactionMeta(deps.db, txn.id, { pending_upload: { ...pending } });
     const completed = await writeToChannel<{ files?: { id?: string }[] }>(
       ctx,
       channel,
@@ -63,8 +78,32 @@ export async function uploadMedia(ctx: PosterContext, transactionId: number, hos
 function pendingUpload(txn: TransactionRow): PendingUpload | undefined {
   const value = txn.meta['pending_upload'];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { file_id: fileId, filename } = value;
-  return typeof fileId === 'string' && typeof filename === 'string' ? { file_id: fileId, filename } : undefined;
+  const { file_id: fileId, filename, completing_at: completingAt } = value;
+  if (typeof fileId !== 'string' || typeof filename !== 'string') return undefined;
+  return { file_id: fileId, filename, ...(typeof completingAt === 'string' ? { completing_at: completingAt } : {}) };
+}
+
+/**
+ * Whether the uploaded file `fileId` was completed already. Slack knows a file uploaded by
+ * files.getUploadURLExternal only once files.completeUploadExternal has completed it (until then files.info says
+ * `file_not_found`); the file id is ours from step 1, so no search is needed. Completing always shares into the
+ * card's channel, so a completed file is the card's attachment.
+ */
+async function alreadyCompleted(ctx: PosterContext, fileId: string): Promise<boolean> {
+  try {
+    const info = await ctx.gate.call<{ file?: { id?: string } }>(
+      'files.info',
+      { file: fileId },
+      { signal: ctx.signal },
+    );
+    return info.file?.id === fileId;
+  } catch (error) {
+    if (!(error instanceof SlackPlatformError)) throw error;
+    if (error.slackError !== 'file_not_found') {
+      ctx.deps.logger.warn({ slackError: error.slackError }, 'files.info failed; completing the upload again');
+    }
+    return false;
+  }
 }
 
 async function fetchTransactionMedia(
