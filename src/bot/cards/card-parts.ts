@@ -86,3 +86,60 @@ export const UNDO_WINDOW_NOTE = ':hourglass_flowing_sand: Waiting out the undo w
 
 /** The note of a send canceled in the undo window. */
 export const CANCELED_NOTE = ':no_entry_sign: Canceled before it was sent.';
+
+/** The options of a modal's one-line or multiline text field. */
+export interface PlainTextInputOptions {
+  readonly optional?: boolean;
+  readonly hint?: string;
+  readonly placeholder?: string;
+  /** Prefilled text; left out when undefined. */
+  readonly initial?: string | undefined;
+  readonly maxLength?: number;
+  /** Set (true or false) only when given. */
+  readonly multiline?: boolean;
+  /** Sends a block action on every character typed (to refresh the form as the user types). */
+  readonly dispatchOnType?: boolean;
+}
+
+/** A modal's text input; `id` is both its block id and its action id. */
+export function plainTextInput(id: string, label: string, o: PlainTextInputOptions = {}): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: id,
+    ...(o.dispatchOnType ? { dispatch_action: true } : {}),
+    ...(o.optional ? { optional: true } : {}),
+    label: { type: 'plain_text', text: label },
+    ...(o.hint !== undefined ? { hint: { type: 'plain_text', text: o.hint } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: id,
+      ...(o.multiline !== undefined ? { multiline: o.multiline } : {}),
+      ...(o.maxLength !== undefined ? { max_length: o.maxLength } : {}),
+      ...(o.placeholder !== undefined ? { placeholder: { type: 'plain_text', text: o.placeholder } } : {}),
+      ...(o.dispatchOnType ? { dispatch_action_config: { trigger_actions_on: ['on_character_entered'] } } : {}),
+      ...(o.initial !== undefined ? { initial_value: o.initial } : {}),
+    },
+  };
+}
+
+/** A modal's whole-number input between `min` and `max`; `id` is both its block id and its action id. */
+export function numberInput(
+  id: string,
+  label: string,
+  { min, max, initial, hint }: { min: number; max: number; initial: number; hint?: string },
+): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: id,
+    label: { type: 'plain_text', text: label },
+    ...(hint !== undefined ? { hint: { type: 'plain_text', text: hint } } : {}),
+    element: {
+      type: 'number_input',
+      action_id: id,
+      is_decimal_allowed: false,
+      min_value: String(min),
+      max_value: String(max),
+      initial_value: String(initial),
+    },
+  };
+}

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { JsonObject } from '../../../db/json.js';
 import type { NumberRouteRow } from '../../../db/tables/number-routes.js';
 import { formatPhoneNumber, toE164 } from '../../../hoiio/index.js';
+import { context, numberInput, plainTextInput } from '../../cards/card-parts.js';
 import { ADMIN_FIELD as F, VIEW } from '../../ids.js';
 import { menuToRichText, parseMenuText, type RichTextValue, richTextToPlain } from './menu-text.js';
 
@@ -71,19 +72,12 @@ export function routeModal(input: RouteModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = [];
   if ('problem' in input.numbers) {
     blocks.push(
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${input.numbers.problem}` }] },
-      {
-        type: 'input',
-        block_id: F.routeNumber,
-        label: { type: 'plain_text', text: 'Hoiio number' },
-        element: {
-          type: 'plain_text_input',
-          action_id: F.routeNumber,
-          max_length: 32,
-          placeholder: { type: 'plain_text', text: '+65 3158 0000' },
-          ...(selected ? { initial_value: selected } : {}),
-        },
-      },
+      context(`:warning: ${input.numbers.problem}`),
+      plainTextInput(F.routeNumber, 'Hoiio number', {
+        maxLength: 32,
+        placeholder: '+65 3158 0000',
+        initial: selected || undefined,
+      }),
     );
   } else {
     const options = input.numbers.map(option);
@@ -137,19 +131,7 @@ export function routeModal(input: RouteModalInput): types.ModalView {
         ...(route && route.ring_user_ids.length > 0 ? { initial_users: route.ring_user_ids } : {}),
       },
     },
-    {
-      type: 'input',
-      block_id: F.routeRingTimeout,
-      label: { type: 'plain_text', text: 'Ring for (seconds)' },
-      element: {
-        type: 'number_input',
-        action_id: F.routeRingTimeout,
-        is_decimal_allowed: false,
-        min_value: '5',
-        max_value: '120',
-        initial_value: String(route?.ring_timeout ?? 30),
-      },
-    },
+    numberInput(F.routeRingTimeout, 'Ring for (seconds)', { min: 5, max: 120, initial: route?.ring_timeout ?? 30 }),
     {
       type: 'input',
       block_id: F.routeVoicemail,
@@ -196,26 +178,20 @@ const VOICEMAIL_OPTION: types.PlainTextOption = {
   value: 'on',
 };
 
+/** An optional text field of the form; an empty `initial` is left out. */
 function textInput(
   id: string,
   label: string,
   initial: string | undefined,
   { max, multiline = false, placeholder }: { max: number; multiline?: boolean; placeholder: string },
 ): types.InputBlock {
-  return {
-    type: 'input',
-    block_id: id,
+  return plainTextInput(id, label, {
     optional: true,
-    label: { type: 'plain_text', text: label },
-    element: {
-      type: 'plain_text_input',
-      action_id: id,
-      max_length: max,
-      multiline,
-      placeholder: { type: 'plain_text', text: placeholder },
-      ...(initial ? { initial_value: initial } : {}),
-    },
-  };
+    maxLength: max,
+    multiline,
+    placeholder,
+    initial: initial || undefined,
+  });
 }
 
 /** Reads private_metadata; undefined when it is not ours. */

@@ -8,6 +8,7 @@ import {
   contactButtons,
   context,
   partyName,
+  plainTextInput,
   refText,
   SEND_STATUS_EMOJI,
   section,
@@ -262,18 +263,11 @@ export function ownPhoneModal({
     private_metadata: privateMetadata,
     blocks: [
       section(intro),
-      {
-        type: 'input',
-        block_id: CALL_FIELD.phone,
-        label: { type: 'plain_text', text: 'Your phone number' },
-        hint: { type: 'plain_text', text: 'With the country code, e.g. +65 9123 4567' },
-        element: {
-          type: 'plain_text_input',
-          action_id: CALL_FIELD.phone,
-          placeholder: { type: 'plain_text', text: '+65 9123 4567' },
-          ...(initialPhone !== undefined ? { initial_value: initialPhone } : {}),
-        },
-      },
+      plainTextInput(CALL_FIELD.phone, 'Your phone number', {
+        hint: 'With the country code, e.g. +65 9123 4567',
+        placeholder: '+65 9123 4567',
+        initial: initialPhone,
+      }),
     ],
   };
 }

@@ -7,6 +7,7 @@ import {
   checkStatusButton,
   context,
   partyName,
+  plainTextInput,
   retryButton,
   SEND_STATUS_EMOJI,
   section,
@@ -34,18 +35,13 @@ export interface FaxModalInput {
 export function faxModal({ number, hint, metadata }: FaxModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = [];
   if (hint !== undefined) blocks.push(context(hint));
-  blocks.push({
-    type: 'input',
-    block_id: FAX_FIELD.to,
-    label: { type: 'plain_text', text: 'Fax number' },
-    hint: { type: 'plain_text', text: 'With the country code, e.g. +65 6123 4567' },
-    element: {
-      type: 'plain_text_input',
-      action_id: FAX_FIELD.to,
-      placeholder: { type: 'plain_text', text: '+65 6123 4567' },
-      ...(number !== undefined && number !== '' ? { initial_value: number } : {}),
-    },
-  });
+  blocks.push(
+    plainTextInput(FAX_FIELD.to, 'Fax number', {
+      hint: 'With the country code, e.g. +65 6123 4567',
+      placeholder: '+65 6123 4567',
+      initial: number || undefined,
+    }),
+  );
   if (metadata.fileId !== undefined) {
     const name = metadata.fileName ?? 'the PDF';
     blocks.push({
@@ -64,19 +60,14 @@ export function faxModal({ number, hint, metadata }: FaxModalInput): types.Modal
     hint: { type: 'plain_text', text: 'One PDF, A4 or Letter pages, at most 2 MB' },
     element: { type: 'file_input', action_id: FAX_FIELD.file, filetypes: ['pdf'], max_files: 1 },
   });
-  blocks.push({
-    type: 'input',
-    block_id: FAX_FIELD.cover,
-    optional: true,
-    label: { type: 'plain_text', text: 'Cover note' },
-    hint: { type: 'plain_text', text: 'Printed on a cover page in front of your PDF, with your name and the date' },
-    element: {
-      type: 'plain_text_input',
-      action_id: FAX_FIELD.cover,
+  blocks.push(
+    plainTextInput(FAX_FIELD.cover, 'Cover note', {
+      optional: true,
+      hint: 'Printed on a cover page in front of your PDF, with your name and the date',
       multiline: true,
-      max_length: COVER_NOTE_MAX_CHARS,
-    },
-  });
+      maxLength: COVER_NOTE_MAX_CHARS,
+    }),
+  );
   return {
     type: 'modal',
     callback_id: VIEW.faxSend,

@@ -5,7 +5,7 @@ import type { InboundEventRow } from '../../../db/tables/inbound-events.js';
 import type { NumberRouteRow } from '../../../db/tables/number-routes.js';
 import type { TransactionRow } from '../../../db/tables/transactions.js';
 import { formatMoney, formatPhoneNumber, type Money } from '../../../hoiio/index.js';
-import { button, slackDate } from '../../cards/card-parts.js';
+import { button, numberInput, plainTextInput, slackDate } from '../../cards/card-parts.js';
 import { ACTION, ADMIN_FIELD, VIEW } from '../../ids.js';
 import { escapeMrkdwn, inlineCode, truncateText } from '../../slack-text.js';
 import { historyLine, routeLine } from '../admin/blocks.js';
@@ -140,33 +140,18 @@ export function settingsModal(current: {
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      {
-        type: 'input',
-        block_id: ADMIN_FIELD.spendCap,
+      plainTextInput(ADMIN_FIELD.spendCap, 'Monthly spend cap', {
         optional: true,
-        label: { type: 'plain_text', text: 'Monthly spend cap' },
-        hint: { type: 'plain_text', text: "In the account's currency. Empty: no cap. Admins get a DM at 80 %." },
-        element: {
-          type: 'plain_text_input',
-          action_id: ADMIN_FIELD.spendCap,
-          placeholder: { type: 'plain_text', text: '50' },
-          ...(current.cap ? { initial_value: current.cap } : {}),
-        },
-      },
-      {
-        type: 'input',
-        block_id: ADMIN_FIELD.undoWindow,
-        label: { type: 'plain_text', text: 'Undo window (seconds, 0 = off)' },
-        hint: { type: 'plain_text', text: 'A send waits this long on its card with a Cancel button before it goes.' },
-        element: {
-          type: 'number_input',
-          action_id: ADMIN_FIELD.undoWindow,
-          is_decimal_allowed: false,
-          min_value: '0',
-          max_value: '300',
-          initial_value: String(current.undoSeconds),
-        },
-      },
+        hint: "In the account's currency. Empty: no cap. Admins get a DM at 80 %.",
+        placeholder: '50',
+        initial: current.cap || undefined,
+      }),
+      numberInput(ADMIN_FIELD.undoWindow, 'Undo window (seconds, 0 = off)', {
+        min: 0,
+        max: 300,
+        initial: current.undoSeconds,
+        hint: 'A send waits this long on its card with a Cancel button before it goes.',
+      }),
     ],
   };
 }
@@ -181,17 +166,10 @@ export function homeCallModal(dmChannel: string): types.ModalView {
     submit: { type: 'plain_text', text: 'Call' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      {
-        type: 'input',
-        block_id: ADMIN_FIELD.homeCallNumber,
-        label: { type: 'plain_text', text: 'Number to call' },
-        hint: { type: 'plain_text', text: 'Hoiio rings your phone first, then connects you.' },
-        element: {
-          type: 'plain_text_input',
-          action_id: ADMIN_FIELD.homeCallNumber,
-          placeholder: { type: 'plain_text', text: '+65 6123 4567' },
-        },
-      },
+      plainTextInput(ADMIN_FIELD.homeCallNumber, 'Number to call', {
+        hint: 'Hoiio rings your phone first, then connects you.',
+        placeholder: '+65 6123 4567',
+      }),
     ],
   };
 }

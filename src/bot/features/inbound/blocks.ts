@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import { formatPhoneNumber } from '../../../hoiio/index.js';
-import { button, contactButtons, context, slackDate } from '../../cards/card-parts.js';
+import { button, contactButtons, context, plainTextInput, slackDate } from '../../cards/card-parts.js';
 import type { RenderedCard } from '../../cards/card-registry.js';
 import { ACTION, INBOUND_FIELD, VIEW } from '../../ids.js';
 import { escapeMrkdwn, quoteMrkdwn, truncateText } from '../../slack-text.js';
@@ -253,19 +253,14 @@ export function replyModal(input: ReplyModalInput): types.View {
       },
     );
   }
-  blocks.push({
-    type: 'input',
-    block_id: INBOUND_FIELD.message,
-    label: { type: 'plain_text', text: 'Your reply' },
-    hint: { type: 'plain_text', text: 'Sent as an SMS from our number; up to 3 parts (459 characters).' },
-    element: {
-      type: 'plain_text_input',
-      action_id: INBOUND_FIELD.message,
+  blocks.push(
+    plainTextInput(INBOUND_FIELD.message, 'Your reply', {
+      hint: 'Sent as an SMS from our number; up to 3 parts (459 characters).',
       multiline: true,
-      max_length: 1000,
-      placeholder: { type: 'plain_text', text: 'Type your reply' },
-    },
-  });
+      maxLength: 1000,
+      placeholder: 'Type your reply',
+    }),
+  );
   return {
     type: 'modal',
     callback_id: VIEW.inboundSmsReply,

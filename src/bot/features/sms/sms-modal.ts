@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { countSmsSegments, formatMoney, HOIIO_MAX_SMS_SEGMENTS, multiplyMoney, toE164 } from '../../../hoiio/index.js';
+import { context, plainTextInput } from '../../cards/card-parts.js';
 import { SMS_BLOCK, SMS_FIELD, VIEW } from '../../ids.js';
 import type { SmsRate } from './sms-rate-cache.js';
 
@@ -39,49 +40,27 @@ const SENDER_NAME = /^(?=.*[A-Za-z0-9])[A-Za-z0-9 ]{3,11}$/;
 /** The "Send SMS" modal: To, Message (both refresh the estimate as the user types), optional sender name. */
 export function sendSmsModal(input: SmsModalInput): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (input.hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: input.hint }] });
+  if (input.hint) blocks.push(context(input.hint));
   blocks.push(
-    {
-      type: 'input',
-      block_id: SMS_FIELD.to,
-      dispatch_action: true,
-      label: { type: 'plain_text', text: 'To' },
-      hint: { type: 'plain_text', text: 'A mobile number, e.g. +65 9123 4567' },
-      element: {
-        type: 'plain_text_input',
-        action_id: SMS_FIELD.to,
-        max_length: 64,
-        placeholder: { type: 'plain_text', text: '+65 9123 4567' },
-        dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
-        ...(input.to ? { initial_value: input.to } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: SMS_FIELD.message,
-      dispatch_action: true,
-      label: { type: 'plain_text', text: 'Message' },
-      element: {
-        type: 'plain_text_input',
-        action_id: SMS_FIELD.message,
-        multiline: true,
-        max_length: 3000,
-        dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
-        ...(input.text ? { initial_value: input.text } : {}),
-      },
-    },
+    plainTextInput(SMS_FIELD.to, 'To', {
+      dispatchOnType: true,
+      hint: 'A mobile number, e.g. +65 9123 4567',
+      maxLength: 64,
+      placeholder: '+65 9123 4567',
+      initial: input.to || undefined,
+    }),
+    plainTextInput(SMS_FIELD.message, 'Message', {
+      dispatchOnType: true,
+      multiline: true,
+      maxLength: 3000,
+      initial: input.text || undefined,
+    }),
     { type: 'context', block_id: SMS_BLOCK.estimate, elements: [{ type: 'mrkdwn', text: input.estimate }] },
-    {
-      type: 'input',
-      block_id: SMS_FIELD.senderName,
+    plainTextInput(SMS_FIELD.senderName, 'Sender name', {
       optional: true,
-      label: { type: 'plain_text', text: 'Sender name' },
-      hint: {
-        type: 'plain_text',
-        text: '3–11 letters or digits shown instead of our number, where the network allows it (needs sender names enabled on the Hoiio account).',
-      },
-      element: { type: 'plain_text_input', action_id: SMS_FIELD.senderName, max_length: 11 },
-    },
+      hint: '3–11 letters or digits shown instead of our number, where the network allows it (needs sender names enabled on the Hoiio account).',
+      maxLength: 11,
+    }),
   );
   if (input.optedOut) {
     blocks.push({
