@@ -1,11 +1,12 @@
 /** `/hoiio contact`, `history`, `export` and `status`, as a user sees them. */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION } from '../../src/bot/ids.js';
 import { findContact } from '../../src/db/repositories/contacts.js';
 import { insertTransaction } from '../../src/db/repositories/transactions.js';
 import type { NewTransactionRow } from '../../src/db/tables/transactions.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ADMIN, ADMIN_ENV, blockText, click, command, MEMBER, response } from './admin-helpers.js';
 
 /** The file part of a multipart upload body (the fake records the raw body). */
@@ -16,21 +17,10 @@ function fileOfMultipart(body: string): string {
 }
 
 describe.each(testEngines())('admin commands (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { ...ADMIN_ENV } });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp({ env: { ...ADMIN_ENV } });
   }
 
   function txn(i: number, extra: Partial<NewTransactionRow> = {}): NewTransactionRow {

@@ -1,10 +1,11 @@
 /** `/hoiio route`: admins only; the modal and the quick form save the route, audit it and point Hoiio forwarding. */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, ADMIN_FIELD as F, VIEW } from '../../src/bot/ids.js';
 import { listAuditLog } from '../../src/db/repositories/audit-log.js';
 import { findNumberRoute, upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   ADMIN,
   ADMIN_ENV,
@@ -18,20 +19,10 @@ import {
 } from './admin-helpers.js';
 
 describe.each(testEngines())('/hoiio route (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { ...ADMIN_ENV } });
-    onTestFinished(() => t.stop());
+    const t = await setup.startApp({ env: { ...ADMIN_ENV } });
     // Point the sandbox numbers elsewhere first, so the test sees our forwarding call land.
     for (const number of [t.sandbox.voiceNumber, t.sandbox.faxNumber]) {
       await t.deps.hoiio.number.updateForwarding({ number, forwardTo: 'https://old-app.example.com/voice' });

@@ -1,30 +1,20 @@
 /** The spend cap refuses a send with the figures and warns admins at 80 %; the undo window lets Cancel stop a send. */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, QUEUE } from '../../src/bot/ids.js';
 import { listAuditLog } from '../../src/db/repositories/audit-log.js';
 import { insertTransaction } from '../../src/db/repositories/transactions.js';
 import { buttonValue } from '../support/slack-cards.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ADMIN, ADMIN_ENV, blockText, click, command, MEMBER, response } from './admin-helpers.js';
 
 describe.each(testEngines())('spend cap and undo window (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { ...ADMIN_ENV } });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp({ env: { ...ADMIN_ENV } });
   }
 
   async function spent(t: TestApp, debit: string) {

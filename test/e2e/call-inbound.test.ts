@@ -4,15 +4,16 @@
  * flow of an unrouted number, Mark handled, and a restart in the middle of a call.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION } from '../../src/bot/ids.js';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
 import { HoiioClient, signHoiioBody } from '../../src/hoiio/index.js';
 import { notificationTarget } from '../../src/hoiio/sandbox/notifier.js';
 import type { SandboxNotificationEvent } from '../../src/hoiio/sandbox/types.js';
-import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp, TestAppOptions } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { buttonClick, buttonValue, cardCalls, postedTs, waitForCard } from './call-helpers.js';
 
 const CALLER = '+6591234567';
@@ -62,21 +63,10 @@ interface IvrItem {
 }
 
 describe.each(testEngines())('inbound calls (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(options: Partial<TestAppOptions> = {}): Promise<TestApp> {
-    const t = await startTestApp({ database, ...options });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp(options);
   }
 
   async function route(

@@ -3,14 +3,15 @@
  * several, none), the ask-once phone modal, replays and double clicks, and the card updated from the sandbox's
  * call status notification.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { SETTING, setSetting } from '../../src/db/repositories/settings.js';
 import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
-import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   buttonClick,
   buttonValue,
@@ -37,21 +38,10 @@ interface OutboxCall {
 }
 
 describe.each(testEngines())('click-to-call (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(options: { hoiio?: HoiioClient } = {}): Promise<TestApp> {
-    const t = await startTestApp({ database, ...options });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp(options);
   }
 
   async function calls(t: TestApp): Promise<OutboxCall[]> {

@@ -3,15 +3,16 @@
  * the embedded sandbox as Hoiio (its outbox is what Hoiio received), a real database (PGlite, and PostgreSQL when
  * TEST_DATABASE_URL is set).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, FAX_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { inspectPdf } from '../../src/bot/media/index.js';
 import { explainFaxError } from '../../src/hoiio/index.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { buttonClick, messageShortcut } from '../support/slack-actions.js';
 import { buttonValue } from '../support/slack-cards.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { faxes, faxSubmission, openFaxModal, pdf } from './fax-helpers.js';
 
 const CHANNEL = 'C0FAXCHAN';
@@ -36,17 +37,10 @@ function cardCall(t: TestApp, pattern: RegExp): Promise<RecordedCall> {
 }
 
 describe.each(testEngines())('outbound fax (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(() => database.close());
-  beforeEach(() => database.reset());
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp();
   }
 
   test('a 3-page PDF is faxed once, with its pages, and the card goes queued → sent → delivered', async () => {

@@ -1,6 +1,6 @@
 /** App Home: what each user sees, Redrive of a dead job (admins), the quick modals and the settings modal. */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, ADMIN_FIELD, QUEUE, SMS_FIELD, VIEW } from '../../src/bot/ids.js';
 import { enqueueJob } from '../../src/db/job-queue.js';
 import { listAuditLog } from '../../src/db/repositories/audit-log.js';
@@ -11,8 +11,9 @@ import { insertTransaction } from '../../src/db/repositories/transactions.js';
 import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { eventCallback } from '../support/slack-requests.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ADMIN, ADMIN_ENV, blockText, click, MEMBER, submitView } from './admin-helpers.js';
 
 const dm = (user: string) => `D${user.slice(1)}`;
@@ -27,21 +28,10 @@ function buttons(view: Record<string, any>): { action_id: string; value?: string
 }
 
 describe.each(testEngines())('App Home (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { ...ADMIN_ENV } });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp({ env: { ...ADMIN_ENV } });
   }
 
   async function published(t: TestApp, user: string, after = 0): Promise<RecordedCall> {

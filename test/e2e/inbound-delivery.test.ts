@@ -4,10 +4,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { CUSTOMER, OTHER_CUSTOMER, posts, tsOf } from './inbound-helpers.js';
 
 const SUPPORT = 'C0SUPPORT';
@@ -41,20 +42,10 @@ function postForm(url: string, body: string, headers: Record<string, string> = {
 }
 
 describe.each(testEngines())('inbound delivery (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database });
-    onTestFinished(() => t.stop());
+    const t = await setup.startApp();
     await upsertNumberRoute(t.db, { number: t.sandbox.voiceNumber, channel_id: SUPPORT });
     await upsertNumberRoute(t.db, { number: t.sandbox.faxNumber, channel_id: SUPPORT });
     return t;
@@ -137,8 +128,7 @@ describe.each(testEngines())('inbound delivery (%s)', (engine) => {
   });
 
   test('an SMS to a number without a route and no DEFAULT_CHANNEL is kept as unrouted, not posted', async () => {
-    const t = await startTestApp({ database });
-    onTestFinished(() => t.stop());
+    const t = await setup.startApp();
     await t.sandbox.trigger.sms({ from: CUSTOMER, to: t.sandbox.voiceNumber, msg: 'Anyone there?' });
     await t.whenIdle();
     expect(await eventStates(t)).toEqual(['unrouted']);

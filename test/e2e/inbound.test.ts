@@ -3,12 +3,13 @@
  * verifies them through query_status, posts cards in one thread per contact, uploads fax PDFs, answers from the
  * Reply modal and keeps opt-outs.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, INBOUND_FIELD, VIEW } from '../../src/bot/ids.js';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import { isOptedOut } from '../../src/db/repositories/opt-outs.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   buttonClick,
   buttonValue,
@@ -24,21 +25,11 @@ const SUPPORT = 'C0SUPPORT';
 const FAXES = 'C0FAXDEFAULT';
 
 describe.each(testEngines())('incoming SMS and faxes (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   /** The app, its voice number routed to #support (label "Support line"), everything else to DEFAULT_CHANNEL. */
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { DEFAULT_CHANNEL: FAXES } });
-    onTestFinished(() => t.stop());
+    const t = await setup.startApp({ env: { DEFAULT_CHANNEL: FAXES } });
     await upsertNumberRoute(t.db, { number: t.sandbox.voiceNumber, channel_id: SUPPORT, label: 'Support line' });
     return t;
   }

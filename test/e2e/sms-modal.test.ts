@@ -1,10 +1,11 @@
 /** The SMS modal: opening (command, shortcut, Send SMS button), the live estimate, field errors, opt-out, submits. */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, SHORTCUT, SMS_BLOCK, SMS_FIELD, VIEW } from '../../src/bot/ids.js';
 import { recordOptOut } from '../../src/db/repositories/opt-outs.js';
 import { interaction, slashCommand } from '../support/slack-requests.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import {
   buttonClick,
   type OpenedView,
@@ -25,21 +26,10 @@ interface OutboxSms {
 }
 
 describe.each(testEngines())('SMS modal (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp();
   }
 
   async function smsInOutbox(t: TestApp): Promise<OutboxSms[]> {

@@ -3,11 +3,12 @@
  * and a send job that finds its SMS mid-send (the process died during the Hoiio call) looks for it before sending.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createOutboundSms } from '../../src/bot/features/sms/index.js';
 import { ACTION } from '../../src/bot/ids.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { buttonClick, buttonValue, USER, waitForCard } from './sms-helpers.js';
 
 interface OutboxSms {
@@ -17,21 +18,10 @@ interface OutboxSms {
 }
 
 describe.each(testEngines())('SMS reconciliation (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp();
   }
 
   async function outboxWith(t: TestApp, msg: string): Promise<OutboxSms[]> {

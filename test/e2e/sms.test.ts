@@ -1,10 +1,11 @@
 /** `/hoiio sms <number> <text>`: one SMS, a living card, replays, opt-outs, failures and Retry, not_in_channel. */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION } from '../../src/bot/ids.js';
 import { recordOptOut } from '../../src/db/repositories/opt-outs.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
-import { startTestApp, TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { buttonClick, buttonValue, smsCardCalls, statusWord, USER, waitForCard } from './sms-helpers.js';
 
 interface OutboxSms {
@@ -19,21 +20,10 @@ interface OutboxSms {
 const FAILING = '+6590000031'; // sandbox: queued, then failed
 
 describe.each(testEngines())('/hoiio sms (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(env?: Record<string, string>): Promise<TestApp> {
-    const t = await startTestApp({ database, ...(env ? { env } : {}) });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp({ ...(env ? { env } : {}) });
   }
 
   async function smsInOutbox(t: TestApp): Promise<OutboxSms[]> {

@@ -3,13 +3,14 @@
  * card with Cancel (canceled → their job sends nothing); a fax Retry refused by the cap tells the user why.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ACTION, QUEUE } from '../../src/bot/ids.js';
 import { insertTransaction } from '../../src/db/repositories/transactions.js';
 import { buttonClick, slash } from '../support/slack-actions.js';
 import { buttonValue, responseTo, waitForCard } from '../support/slack-cards.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import type { TestApp } from '../support/test-app.js';
+import { testEngines } from '../support/test-db.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ADMIN, ADMIN_ENV, MEMBER } from './admin-helpers.js';
 import { faxes, faxSubmission, openFaxModal, pdf } from './fax-helpers.js';
 
@@ -17,21 +18,10 @@ const CHANNEL = 'C0GUARDS';
 const BUSY_FAX = '+6560000021'; // sandbox: the fax line is busy
 
 describe.each(testEngines())('undo window and spend cap on faxes and calls (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const setup = useTestApp(engine);
 
   async function app(): Promise<TestApp> {
-    const t = await startTestApp({ database, env: { ...ADMIN_ENV } });
-    onTestFinished(() => t.stop());
-    return t;
+    return setup.startApp({ env: { ...ADMIN_ENV } });
   }
 
   /** `/hoiio <text>` as `user` in CHANNEL; resolves to the first respond() text. */
