@@ -48,12 +48,10 @@ const inputState = fc.oneof(
   fc
     .array(fc.constantFrom('U0ALICE', 'W0BOB', '', '<@U0EVIL>'), { maxLength: 4 })
     .map((u) => ({ type: 'multi_users_select', selected_users: u })),
-  fc
-    .array(fc.constantFrom('F0NOFILE', 'F0PDF', ''), { maxLength: 2 })
-    .map((ids) => ({
-      type: 'file_input',
-      files: ids.map((id) => ({ id, name: 'x.pdf', mimetype: 'application/pdf', filetype: 'pdf', size: 10 })),
-    })),
+  fc.array(fc.constantFrom('F0NOFILE', 'F0PDF', ''), { maxLength: 2 }).map((ids) => ({
+    type: 'file_input',
+    files: ids.map((id) => ({ id, name: 'x.pdf', mimetype: 'application/pdf', filetype: 'pdf', size: 10 })),
+  })),
   text.map((t) => ({
     type: 'rich_text_input',
     rich_text_value: {
