@@ -52,6 +52,24 @@ export function lastText(slack: FakeSlack, channel: string, ts: string): string 
   return text;
 }
 
+/**
+ * Checks that `writes` (every copy of one logical post) hold at most one post, and that it is the one the
+ * database recorded (`recorded`, when recorded). Every card post carries message metadata and its attempt is
+ * recorded before it, so a retry after a fault between Slack's answer and the commit of the ts finds the earlier
+ * post instead of posting again (uploads: files.info on the file id); a second copy fails the test.
+ */
+export function exactlyOne(what: string, writes: readonly Write[], recorded: string | undefined): void {
+  const sorted = [...writes].sort((a, b) => a.call.seq - b.call.seq);
+  const list = sorted.map((s) => `#${s.call.seq} ${s.id}`).join(', ');
+  if (sorted.length > 1) {
+    throw new Error(`${what}: ${sorted.length} copies posted (${list}); recorded ${recorded ?? 'none'}`);
+  }
+  const [only] = sorted;
+  if (only !== undefined && recorded !== undefined && only.id !== recorded) {
+    throw new Error(`${what}: posted ${list} but recorded ${recorded}`);
+  }
+}
+
 /** When a fault struck: a kill (an instant), or an outage (from its start to its end). */
 export type FaultTime = number | { readonly from: number; readonly to: number };
 
