@@ -19,6 +19,7 @@ export async function pdf(pages: number): Promise<Uint8Array> {
 /** A fax in the sandbox's outbox. */
 export interface FaxItem {
   kind: string;
+  txn_ref: string;
   dest: string;
   pages: number;
   status: string;
