@@ -17,6 +17,7 @@ import {
 } from './http-server.js';
 import { COMMAND, QUEUE } from './ids.js';
 import { runInboundRelay } from './inbound/run-inbound-relay.js';
+import { runJobsPurge } from './jobs-purge.js';
 import { type BotReceiver, createReceiver } from './receiver.js';
 import { healthRoute } from './routes/health.js';
 import { hoiioWebhookRoute } from './routes/hoiio-webhooks.js';
@@ -81,6 +82,7 @@ export async function createBotApp(deps: BotDeps, features: readonly Feature[] =
     deps.slackChannelIntervalMs !== undefined ? { channelIntervalMs: deps.slackChannelIntervalMs } : {},
   );
   jobs.add(QUEUE.slackPost, poster.run);
+  jobs.add(QUEUE.jobsPurge, runJobsPurge(deps));
   for (const feature of features) {
     feature.register({ app, deps, subcommands, jobs, routes, cards: deps.cards, inbound: deps.inbound });
     logger.debug({ feature: feature.name }, 'feature registered');

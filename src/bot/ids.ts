@@ -150,4 +150,6 @@ export const QUEUE = {
   spendCapWarning: 'admin.spend_warning',
   /** Settles an inbound call whose ending notification never came (query_status), so no card stays "ringing". */
   ivrSweep: 'call.ivr_sweep',
+  /** Hourly: deletes finished jobs past their retention so the queue table does not grow for ever. */
+  jobsPurge: 'jobs.purge',
 } as const;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { BotDeps } from './deps.js';
 import type { JobHandler, JobRegistry } from './features/index.js';
 import { QUEUE } from './ids.js';
+import { scheduleJobsPurge } from './jobs-purge.js';
 import type { Metrics } from './routes/metrics.js';
 
 /**
@@ -79,6 +80,7 @@ export async function startJobRunner(
     );
   });
   await worker.start();
+  if (jobs.get(QUEUE.jobsPurge) !== undefined) await scheduleJobsPurge(deps.db, deps.clock.now());
   const unsubscribe = wake.subscribe(() => worker.wake());
   let stopping: Promise<void> | undefined;
   return {
