@@ -177,7 +177,7 @@ export const HOIIO_STATUSES: Readonly<Record<string, HoiioStatusInfo>> = {
 
 /** The IVR session error kind of a status, or undefined. */
 export function sessionErrorKind(status: string): HoiioSessionErrorKind | undefined {
-  return HOIIO_STATUSES[status]?.session;
+  return Object.hasOwn(HOIIO_STATUSES, status) ? HOIIO_STATUSES[status]?.session : undefined;
 }
 
 /**

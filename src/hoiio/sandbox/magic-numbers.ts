@@ -100,6 +100,6 @@ export function magicBehaviour(
   number: string,
   kind: SandboxMagicNumber['appliesTo'][number],
 ): SandboxMagicBehaviour | undefined {
-  const magic = SANDBOX_MAGIC_NUMBERS[number];
+  const magic = Object.hasOwn(SANDBOX_MAGIC_NUMBERS, number) ? SANDBOX_MAGIC_NUMBERS[number] : undefined;
   return magic?.appliesTo.includes(kind) ? magic.behaviour : undefined;
 }

@@ -87,7 +87,7 @@ const KIND_WORDS: Readonly<Record<string, HistoryKind>> = {
 export function parseHistoryArgs(raw: string, defaultCountry: string): HistoryArgs {
   const text = slackTextToPlain(raw).trim();
   const { first, rest } = words(text);
-  const kind = KIND_WORDS[first];
+  const kind = Object.hasOwn(KIND_WORDS, first) ? KIND_WORDS[first] : undefined;
   const numberText = kind === undefined ? text : rest.trim();
   if (numberText === '') return { ok: true, ...(kind ? { kind } : {}) };
   const n = splitLeadingNumber(numberText, defaultCountry);

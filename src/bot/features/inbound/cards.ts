@@ -70,5 +70,5 @@ const MEDIA_PROBLEMS: Readonly<Record<string, string>> = {
 
 /** A media error code (recorded by the poster's media op) in words. */
 export function mediaProblem(code: string): string {
-  return MEDIA_PROBLEMS[code] ?? 'the download failed.';
+  return (Object.hasOwn(MEDIA_PROBLEMS, code) ? MEDIA_PROBLEMS[code] : undefined) ?? 'the download failed.';
 }
