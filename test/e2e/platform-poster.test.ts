@@ -10,12 +10,12 @@ import {
   insertTransaction,
   updateTransactionStatus,
 } from '../../src/db/repositories/transactions.js';
-import type { NewTransactionRow, TransactionRow } from '../../src/db/tables/transactions.js';
-import type { RecordedCall } from '../support/fake-slack.js';
+import type { TransactionRow } from '../../src/db/tables/transactions.js';
+import { CARD_CUSTOMER, insertCardRow, okCall } from '../support/card-rows.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
 
-const CUSTOMER = '+6591234567';
+const CUSTOMER = CARD_CUSTOMER;
 
 /** A card renderer for outbound SMS (through the public registry), and a relay that files incoming faxes. */
 const testFeature: Feature = {
@@ -66,27 +66,6 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     return t;
   }
 
-  /** An outbound SMS row and its first card sync, in one db transaction, as a feature would write them. */
-  async function newSms(t: TestApp, fields: Partial<NewTransactionRow> = {}): Promise<TransactionRow> {
-    const txn = await t.db.transaction().execute(async (trx) => {
-      const row = await insertTransaction(trx, {
-        kind: 'sms',
-        direction: 'out',
-        status: 'queued',
-        to_number: CUSTOMER,
-        contact_number: CUSTOMER,
-        text: 'Your parcel is ready',
-        slack_channel_id: 'C0SUPPORT',
-        ...fields,
-      });
-      if (!row) throw new Error('not inserted');
-      await enqueueCardSync(trx, row);
-      return row;
-    });
-    t.deps.jobWake.wake();
-    return txn;
-  }
-
   async function sync(t: TestApp, txn: TransactionRow, status?: 'sent' | 'delivered'): Promise<void> {
     await t.db.transaction().execute(async (trx) => {
       if (status) await updateTransactionStatus(trx, { id: txn.id }, { status });
@@ -95,11 +74,9 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     t.deps.jobWake.wake();
   }
 
-  const ok = (c: RecordedCall) => c.response.status === 200 && (c.response.body as { ok?: boolean }).ok === true;
-
   test('a card is posted once, then updated in place; an unchanged card is not updated again', async () => {
     const t = await start();
-    const txn = await newSms(t);
+    const txn = await insertCardRow(t);
     const posted = await t.slack.waitForCall('chat.postMessage', (c) => /queued/.test(c.args['text']));
     expect(posted.args).toMatchObject({ channel: 'C0SUPPORT', text: `SMS #${txn.id} to ${CUSTOMER}: queued` });
     await sync(t, txn, 'sent');
@@ -121,17 +98,17 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
   test('a 429 blocks chat.postMessage until Retry-After has passed, for every channel', async () => {
     const t = await start();
     t.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
-    await newSms(t, { slack_channel_id: 'C0FIRST' });
+    await insertCardRow(t, { slack_channel_id: 'C0FIRST' });
     const failed = once(t.worker, 'job:failed');
     const limited = await t.slack.waitForCall('chat.postMessage', (c) => c.response.status === 429);
     // Once the 429 is known (its job rescheduled), no chat.postMessage may go out for any channel until it passes.
     await failed;
-    await newSms(t, { slack_channel_id: 'C0SECOND' });
+    await insertCardRow(t, { slack_channel_id: 'C0SECOND' });
     await t.whenIdle();
     const after = t.slack.calls('chat.postMessage').filter((c) => c.seq > limited.seq);
     expect(after.map((c) => c.args['channel']).sort()).toEqual(['C0FIRST', 'C0SECOND']);
     for (const call of after) {
-      expect(ok(call)).toBe(true);
+      expect(okCall(call)).toBe(true);
       expect(call.at - limited.at).toBeGreaterThanOrEqual(1000);
     }
   });
@@ -139,12 +116,12 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
   test('not_in_channel in a public channel: join, then post', async () => {
     const t = await start();
     t.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
-    const txn = await newSms(t, { slack_channel_id: 'C0PUBLIC' });
+    const txn = await insertCardRow(t, { slack_channel_id: 'C0PUBLIC' });
     await t.whenIdle();
     const sequence = t.slack
       .calls()
       .filter((c) => c.method !== 'auth.test')
-      .map((c) => `${c.method} ${c.args['channel']} ${ok(c) ? 'ok' : 'failed'}`);
+      .map((c) => `${c.method} ${c.args['channel']} ${okCall(c) ? 'ok' : 'failed'}`);
     expect(sequence).toEqual([
       'chat.postMessage C0PUBLIC failed',
       'conversations.join C0PUBLIC ok',
@@ -157,11 +134,11 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     const t = await start({ env: { DEFAULT_CHANNEL: 'C0DEFAULT' } });
     t.slack.setChannel({ id: 'G0PRIVATE', is_private: true });
     t.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
-    const txn = await newSms(t, { slack_channel_id: 'G0PRIVATE', slack_user_id: 'U0SENDER' });
+    const txn = await insertCardRow(t, { slack_channel_id: 'G0PRIVATE', slack_user_id: 'U0SENDER' });
     await t.whenIdle();
     const join = t.slack.calls('conversations.join');
-    expect(join.map((c) => [c.args['channel'], ok(c)])).toEqual([['G0PRIVATE', false]]);
-    const posts = t.slack.calls('chat.postMessage').filter(ok);
+    expect(join.map((c) => [c.args['channel'], okCall(c)])).toEqual([['G0PRIVATE', false]]);
+    const posts = t.slack.calls('chat.postMessage').filter(okCall);
     const inDefault = posts.filter((c) => c.args['channel'] === 'C0DEFAULT').map((c) => c.args['text']);
     expect(inDefault).toHaveLength(2);
     expect(inDefault[0]).toMatch(/meant for <#G0PRIVATE>.*\/invite @Hoiio/);
@@ -181,11 +158,11 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     const t = await start();
     t.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
     t.slack.failNext('conversations.join', { error: 'method_not_supported_for_channel_type' });
-    const txn = await newSms(t, { slack_channel_id: 'G0SECRET', slack_user_id: 'U0SENDER' });
+    const txn = await insertCardRow(t, { slack_channel_id: 'G0SECRET', slack_user_id: 'U0SENDER' });
     await t.whenIdle();
     const dm = t.slack
       .calls('chat.postMessage')
-      .filter((c) => ok(c) && c.args['channel'] === 'U0SENDER')
+      .filter((c) => okCall(c) && c.args['channel'] === 'U0SENDER')
       .map((c) => c.args['text']);
     expect(dm).toEqual([
       expect.stringMatching(/Here it is:.*\/invite @Hoiio/),
@@ -197,11 +174,12 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
     const t = await start();
     for (let i = 0; i < 4; i++) t.slack.failNext('chat.postMessage', { status: 503 });
     const txns: TransactionRow[] = [];
-    for (let i = 0; i < 5; i++) txns.push(await newSms(t, { slack_channel_id: 'C0ORDER', text: `message ${i}` }));
+    for (let i = 0; i < 5; i++)
+      txns.push(await insertCardRow(t, { slack_channel_id: 'C0ORDER', text: `message ${i}` }));
     await t.whenIdle();
     const calls = t.slack.calls('chat.postMessage');
     expect(calls.filter((c) => c.response.status === 503)).toHaveLength(4);
-    expect(calls.filter(ok).map((c) => c.args['text'])).toEqual(
+    expect(calls.filter(okCall).map((c) => c.args['text'])).toEqual(
       txns.map((txn) => `SMS #${txn.id} to ${CUSTOMER}: queued`),
     );
     const rows = await t.db.selectFrom('transactions').select('slack_message_ts').execute();
@@ -220,9 +198,9 @@ describe.each(testEngines())('Slack poster (%s)', (engine) => {
       slack_channel_id: 'C0THREADS',
       meta: json({ thread: 'contact' }),
     };
-    const first = await newSms(t, { ...fields, text: 'first' });
+    const first = await insertCardRow(t, { ...fields, text: 'first' });
     await t.whenIdle();
-    const second = await newSms(t, { ...fields, text: 'second' });
+    const second = await insertCardRow(t, { ...fields, text: 'second' });
     await t.whenIdle();
     const [header, ...replies] = t.slack.calls('chat.postMessage');
     // The fallback text is mrkdwn too (and notifies): the name is escaped there as well (Slack shows it as typed,

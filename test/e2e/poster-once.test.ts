@@ -11,12 +11,12 @@ import type { Feature } from '../../src/bot/features/index.js';
 import type { Database } from '../../src/db/database.js';
 import { json } from '../../src/db/json.js';
 import { findTransactionById, insertTransaction } from '../../src/db/repositories/transactions.js';
-import type { NewTransactionRow, TransactionRow } from '../../src/db/tables/transactions.js';
+import { CARD_CUSTOMER, insertCardRow, okCall } from '../support/card-rows.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
 
-const CUSTOMER = '+6591234567';
+const CUSTOMER = CARD_CUSTOMER;
 
 const testFeature: Feature = {
   name: 'test-cards',
@@ -52,7 +52,6 @@ const testFeature: Feature = {
   },
 };
 
-const ok = (c: RecordedCall) => c.response.status === 200 && (c.response.body as { ok?: boolean }).ok === true;
 const tsOf = (c: RecordedCall | undefined) => (c?.response.body as { ts?: string } | undefined)?.ts;
 
 /**
@@ -106,30 +105,10 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
     return t;
   }
 
-  async function newTxn(t: TestApp, fields: Partial<NewTransactionRow> = {}): Promise<TransactionRow> {
-    const txn = await t.db.transaction().execute(async (trx) => {
-      const row = await insertTransaction(trx, {
-        kind: 'sms',
-        direction: 'out',
-        status: 'queued',
-        to_number: CUSTOMER,
-        contact_number: CUSTOMER,
-        text: 'Your parcel is ready',
-        slack_channel_id: 'C0SUPPORT',
-        ...fields,
-      });
-      if (!row) throw new Error('not inserted');
-      await enqueueCardSync(trx, row);
-      return row;
-    });
-    t.deps.jobWake.wake();
-    return txn;
-  }
-
   test('the ts write fails after the post: the retry finds the post by its metadata and updates it', async () => {
     const t = await start();
     await failFirstUpdate(t.db, 'transactions', 'OLD.slack_message_ts IS NULL AND NEW.slack_message_ts IS NOT NULL');
-    const txn = await newTxn(t);
+    const txn = await insertCardRow(t);
     await t.whenIdle();
     expect(await fired(t.db, 'transactions')).toBe(true);
     const posts = t.slack.calls('chat.postMessage');
@@ -144,7 +123,7 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
     expect(history[0]?.args).toMatchObject({ channel: 'C0SUPPORT', include_all_metadata: 'true' });
     expect(Number(history[0]?.args['oldest'])).toBeLessThan(Number(ts));
     const updates = t.slack.calls('chat.update');
-    expect(updates.map((c) => [c.args['channel'], c.args['ts'], ok(c)])).toEqual([['C0SUPPORT', ts, true]]);
+    expect(updates.map((c) => [c.args['channel'], c.args['ts'], okCall(c)])).toEqual([['C0SUPPORT', ts, true]]);
     expect(updates[0]?.seq).toBeGreaterThan(history[0]?.seq ?? Number.POSITIVE_INFINITY);
     const row = await findTransactionById(t.db, txn.id);
     expect(row).toMatchObject({ slack_message_ts: ts, meta: { post_attempt: null } });
@@ -154,7 +133,7 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
   test('a first post that never reached Slack is posted once on retry (history searched, nothing found)', async () => {
     const t = await start();
     t.slack.failNext('chat.postMessage', { status: 503 });
-    const txn = await newTxn(t);
+    const txn = await insertCardRow(t);
     await t.whenIdle();
     const posts = t.slack.calls('chat.postMessage');
     expect(posts.map((c) => c.response.status)).toEqual([503, 200]);
@@ -167,7 +146,7 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
     const t = await start();
     await failFirstUpdate(t.db, 'contact_threads', 'OLD.thread_ts IS NULL AND NEW.thread_ts IS NOT NULL');
     await failFirstUpdate(t.db, 'transactions', 'OLD.slack_message_ts IS NULL AND NEW.slack_message_ts IS NOT NULL');
-    const txn = await newTxn(t, {
+    const txn = await insertCardRow(t, {
       direction: 'in',
       status: 'received',
       from_number: CUSTOMER,
@@ -211,7 +190,7 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
     expect(completes).toHaveLength(1);
     const fileId = completes[0]?.args['files'][0].id as string;
     const infos = t.slack.calls('files.info');
-    expect(infos.map((c) => [c.args['file'], ok(c)])).toEqual([[fileId, true]]);
+    expect(infos.map((c) => [c.args['file'], okCall(c)])).toEqual([[fileId, true]]);
     const row = await t.db.selectFrom('transactions').selectAll().where('txn_ref', '=', txnRef).executeTakeFirst();
     expect(row?.meta).toMatchObject({ file_id: fileId, pending_upload: null });
   });
