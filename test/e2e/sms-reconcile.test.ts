@@ -89,21 +89,7 @@ describe.each(testEngines())('SMS reconciliation (%s)', (engine) => {
   test('a send job that finds its SMS mid-send does not send it again when Hoiio has it', async () => {
     const t = await app();
     await t.deps.hoiio.sms.send({ dest: '+6591234567', msg: 'Mid-send', tag: 'hs-c-midsend' });
-    await t.db.transaction().execute(async (trx) => {
-      const row = await createOutboundSms(trx, {
-        to: '+6591234567',
-        text: 'Mid-send',
-        tag: 'hs-c-midsend',
-        user: USER,
-        channel: 'C0MID',
-      });
-      await trx
-        .updateTable('transactions')
-        .set({ status: 'sending' })
-        .where('id', '=', row?.id ?? 0)
-        .execute();
-    });
-    t.deps.jobWake.wake();
+    await queueMidSend(t, 'Mid-send', 'hs-c-midsend', 'C0MID');
     await waitForCard(t.slack, 'C0MID', '(sent|delivered)');
     await t.whenIdle();
     expect(await outboxWith(t, 'Mid-send')).toHaveLength(1);
@@ -111,23 +97,22 @@ describe.each(testEngines())('SMS reconciliation (%s)', (engine) => {
 
   test('a send job that finds its SMS mid-send sends it once when Hoiio has no record', async () => {
     const t = await app();
-    await t.db.transaction().execute(async (trx) => {
-      const row = await createOutboundSms(trx, {
-        to: '+6591234567',
-        text: 'Never reached',
-        tag: 'hs-c-notreached',
-        user: USER,
-        channel: 'C0MID2',
-      });
-      await trx
-        .updateTable('transactions')
-        .set({ status: 'sending' })
-        .where('id', '=', row?.id ?? 0)
-        .execute();
-    });
-    t.deps.jobWake.wake();
+    await queueMidSend(t, 'Never reached', 'hs-c-notreached', 'C0MID2');
     await waitForCard(t.slack, 'C0MID2', 'delivered');
     await t.whenIdle();
     expect(await outboxWith(t, 'Never reached')).toHaveLength(1);
   });
 });
+
+/** An SMS whose send job was interrupted mid-send (status `sending`), as a restarted worker finds it. */
+async function queueMidSend(t: TestApp, text: string, tag: string, channel: string): Promise<void> {
+  await t.db.transaction().execute(async (trx) => {
+    const row = await createOutboundSms(trx, { to: '+6591234567', text, tag, user: USER, channel });
+    await trx
+      .updateTable('transactions')
+      .set({ status: 'sending' })
+      .where('id', '=', row?.id ?? 0)
+      .execute();
+  });
+  t.deps.jobWake.wake();
+}
