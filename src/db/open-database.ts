@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Database } from './database.js';
+import { resilientPool } from './resilient-pool.js';
 
 export { DataDirLockedError } from './data-dir-lock.js';
 
@@ -86,7 +87,8 @@ async function openPostgres(connectionString: string, max: number, logger: DbLog
   pool.on('connect', (client) => {
     client.on('error', (error) => logger.warn({ err: { message: error.message } }, 'postgres client error'));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Every idle client may be dead after a server restart: one more attempt than the pool holds reaches a live one.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool, max + 1) }) });
   const listener = new PgListener(connectionString, logger);
   let closed = false;
   return {

@@ -7,9 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { ACTION, FAX_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { inspectPdf } from '../../src/bot/media/index.js';
 import { explainFaxError } from '../../src/hoiio/index.js';
-import type { RecordedCall } from '../support/fake-slack.js';
 import { buttonClick, messageShortcut } from '../support/slack-actions.js';
-import { buttonValue } from '../support/slack-cards.js';
+import { buttonValue, waitForCard } from '../support/slack-cards.js';
 import type { TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -26,14 +25,6 @@ function openModal(t: TestApp, args: string): Promise<any> {
 
 function submission(view: any, fields: Parameters<typeof faxSubmission>[1], viewId?: string) {
   return faxSubmission(view, fields, { user: USER, ...(viewId !== undefined ? { viewId } : {}) });
-}
-
-/** The last chat.postMessage/chat.update of the card in CHANNEL whose text matches. */
-function cardCall(t: TestApp, pattern: RegExp): Promise<RecordedCall> {
-  return Promise.race([
-    t.slack.waitForCall('chat.update', (c) => c.args['channel'] === CHANNEL && pattern.test(c.args['text'])),
-    t.slack.waitForCall('chat.postMessage', (c) => c.args['channel'] === CHANNEL && pattern.test(c.args['text'])),
-  ]);
 }
 
 describe.each(testEngines())('outbound fax (%s)', (engine) => {
@@ -94,7 +85,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const file = t.slack.addFile(await pdf(3), { name: 'invoice.pdf' });
     const view = await openModal(t, '');
     await t.sendSigned(submission(view, { to: '6123 4567', file, cover: 'Please sign page 2 <!channel>' }));
-    await cardCall(t, /: delivered/);
+    await waitForCard(t.slack, CHANNEL, /: delivered/);
     await t.whenIdle();
     const [item] = await faxes(t);
     expect(item?.pages).toBe(4);
@@ -104,7 +95,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     expect(summary.text).toContain('Please sign page 2 <!channel>');
     expect(summary.text).toContain('Jane Tan');
     expect(summary.text).toContain('4 including this cover page');
-    const card = await cardCall(t, /: delivered/);
+    const card = await waitForCard(t.slack, CHANNEL, /: delivered/);
     expect(JSON.stringify(card.args['blocks'])).toContain('4 (incl. cover page)');
   });
 
@@ -113,7 +104,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const file = t.slack.addFile(new TextEncoder().encode('just some text, not a PDF'), { name: 'notes.pdf' });
     const view = await openModal(t, DEST);
     await t.sendSigned(submission(view, { to: DEST, file }));
-    const failed = await cardCall(t, /: failed/);
+    const failed = await waitForCard(t.slack, CHANNEL, /: failed/);
     expect(failed.args['text']).toMatch(/not a PDF/);
     expect(JSON.stringify(failed.args['blocks'])).not.toContain(ACTION.faxRetry);
     const dm = await t.slack.waitForCall('chat.postMessage', (c) => c.args['channel'] === USER);
@@ -129,7 +120,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     });
     const view = await openModal(t, DEST);
     await t.sendSigned(submission(view, { to: DEST, file: corrupt }));
-    const unreadable = await cardCall(t, /: failed/);
+    const unreadable = await waitForCard(t.slack, CHANNEL, /: failed/);
     expect(unreadable.args['text']).toMatch(/could not be read/);
 
     // Too large: padded past 2 MB after a valid PDF, shared in a message and faxed through the shortcut (the
@@ -185,7 +176,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const file = t.slack.addFile(await pdf(2), { name: 'weird.pdf' });
     const view = await openModal(t, '');
     await t.sendSigned(submission(view, { to: '+6560000023', file }));
-    const failed = await cardCall(t, /: failed/);
+    const failed = await waitForCard(t.slack, CHANNEL, /: failed/);
     expect(failed.args['text']).toContain(explainFaxError('file_err'));
     expect(JSON.stringify(failed.args['blocks'])).not.toContain(ACTION.faxRetry);
     await t.whenIdle();
@@ -197,7 +188,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const file = t.slack.addFile(await pdf(1), { name: 'a.pdf' });
     const view = await openModal(t, '');
     await t.sendSigned(submission(view, { to: '+6560000021', file }));
-    const failed = await cardCall(t, /: failed/);
+    const failed = await waitForCard(t.slack, CHANNEL, /: failed/);
     expect(failed.args['text']).toContain(explainFaxError('busy'));
     const retry = buttonValue(failed, ACTION.faxRetry);
     expect(retry).toBeDefined();
@@ -242,7 +233,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     const request = submission(view, { to: DEST, file }, 'VDOUBLE');
     const [a, b] = await Promise.all([t.sendSigned(request), t.sendSigned(request)]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await cardCall(t, /: delivered/);
+    await waitForCard(t.slack, CHANNEL, /: delivered/);
     await t.whenIdle();
     expect(await faxes(t)).toHaveLength(1);
     expect(t.slack.calls('chat.postMessage').filter((c) => c.args['channel'] === CHANNEL)).toHaveLength(1);
@@ -271,7 +262,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
     expect(JSON.stringify(view.blocks)).toContain('order.pdf');
     expect(view.blocks.find((b: any) => b.block_id === FAX_FIELD.file).optional).toBe(true);
     await t.sendSigned(submission(view, { to: '+65 6123 4567' }));
-    await cardCall(t, /: delivered/);
+    await waitForCard(t.slack, CHANNEL, /: delivered/);
     await t.whenIdle();
     expect(await faxes(t)).toMatchObject([{ dest: DEST, pages: 2, filename: 'order.pdf' }]);
   });

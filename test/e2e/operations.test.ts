@@ -4,6 +4,7 @@
  * jobs, Slack calls and Hoiio calls moving.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { waitForCard } from '../support/slack-cards.js';
 import { slashCommand } from '../support/slack-requests.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -27,12 +28,6 @@ afterAll(async () => {
 });
 
 /** A card in `channel` posted or updated with a text matching `pattern` (a post shows the state reached so far). */
-function cardIn(channel: string, pattern: RegExp): Promise<unknown> {
-  const match = (c: { args: Record<string, unknown> }) =>
-    c.args['channel'] === channel && pattern.test(String(c.args['text']));
-  return Promise.race([t.slack.waitForCall('chat.postMessage', match), t.slack.waitForCall('chat.update', match)]);
-}
-
 const lines = (): LogLine[] => t.logs.map((l) => JSON.parse(l) as LogLine);
 
 async function scrape(): Promise<string> {
@@ -60,7 +55,7 @@ describe('request ids', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('req-ops-slash-0001');
-    await cardIn('C0OPS', /sent|delivered/);
+    await waitForCard(t.slack, 'C0OPS', /sent|delivered/);
     await t.whenIdle();
 
     const mine = lines().filter((l) => l.request_id === 'req-ops-slash-0001');
@@ -103,7 +98,7 @@ describe('/metrics', () => {
     await t.sendSigned(slashCommand({ text: 'sms +65 9123 4567 Metrics please', channel_id: 'C0MET' }));
     await t.sandbox.trigger.sms({ from: '+6598765432', msg: 'metrics inbound' });
     await t.slack.waitForCall('chat.postMessage', (c) => /metrics inbound/.test(JSON.stringify(c.args)));
-    await cardIn('C0MET', /sent|delivered/);
+    await waitForCard(t.slack, 'C0MET', /sent|delivered/);
     await t.whenIdle();
     const bad = await fetch(`${t.url}/hoiio/not-the-token-at-all-0000000/sms`, { method: 'POST', body: 'x=1' });
     expect(bad.status).toBe(401);
@@ -134,7 +129,7 @@ describe('/metrics', () => {
     t.slack.failNext('chat.postMessage', { status: 503 });
     await t.sendSigned(slashCommand({ text: 'sms +65 9123 4567 After an outage', channel_id: 'C0FAIL' }));
     // After the 503 the retried post shows whatever state the card has reached.
-    await cardIn('C0FAIL', /delivered/);
+    await waitForCard(t.slack, 'C0FAIL', /delivered/);
     await t.whenIdle();
     const after = await scrape();
     expect(

@@ -12,11 +12,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
 import { type SandboxServer, startSandboxServer } from '../../src/hoiio/sandbox/server.js';
 import { docsIncomingSms } from '../fixtures/notifications/index.js';
 import { AppProcess, appEnv, freePort } from '../support/app-process.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { waitForCard } from '../support/slack-cards.js';
 import { interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
 import { databaseUrlFor, dropDatabase, withDatabase } from '../support/test-db.js';
 import { ADMIN } from './admin-helpers.js';
@@ -40,6 +41,13 @@ let sandbox: SandboxServer;
 let app: AppProcess;
 let port: number;
 let output = '';
+/** Where the flow of a test is, shown with the app's output when it fails (a timeout says nothing else). */
+let step = 'start';
+function explainFailure(): void {
+  onTestFailed(() => {
+    console.error(`stopped at step "${step}"; the app's last output:\n${output.slice(-8000)}`);
+  });
+}
 const answers: { what: string; status: number; headers: string; body: string }[] = [];
 
 async function record(what: string, res: Response): Promise<Response> {
@@ -86,12 +94,6 @@ const signed = async (
   request: Parameters<typeof sendSigned>[1],
   signingSecret: string = SECRETS.signingSecret,
 ) => record(what, await sendSigned(app.url, request, { signingSecret }));
-
-/** A card posted or updated whose text matches (a card is posted in whatever state it has reached). */
-function card(match: (text: string, channel: unknown) => boolean): Promise<unknown> {
-  const predicate = (c: { args: Record<string, unknown> }) => match(String(c.args['text']), c.args['channel']);
-  return Promise.race([slack.waitForCall('chat.postMessage', predicate), slack.waitForCall('chat.update', predicate)]);
-}
 
 function incomingSms(txnRef: string): string {
   const params = new URLSearchParams(docsIncomingSms);
@@ -141,12 +143,14 @@ afterAll(async () => {
 
 describe('secrets', () => {
   test('representative flows and failures leak no secret into logs, Slack or HTTP answers', async () => {
+    explainFailure();
     // A failure in a listener: the first request's authorize fails because Slack rejects the token (an outage
     // alone would not fail it: the app then authorizes with the token and retries auth.test later).
     slack.failNext('auth.test', { error: 'invalid_auth' });
     const crashUrl = slack.responseUrl();
     expect((await signed('crash', slashCommand({ text: 'help', response_url: crashUrl }))).status).toBeLessThan(600);
 
+    step = 'route';
     // Admin routes the voice number here: Hoiio gets forwarding URLs holding the webhook token.
     const routeUrl = slack.responseUrl();
     await signed(
@@ -159,13 +163,15 @@ describe('secrets', () => {
     };
     expect(numbers.items.some((n) => n.forward_to_sms.includes(SECRETS.webhookToken))).toBe(true);
 
+    step = 'sends';
     // A send that works, one Hoiio refuses, and a Slack outage on the way.
     slack.failNext('chat.postMessage', { status: 503 });
     await signed('sms ok', slashCommand({ text: 'sms +65 9123 4567 Parcel ready', channel_id: 'C0SENDS' }));
     await signed('sms refused', slashCommand({ text: 'sms +65 9000 0040 Will fail', channel_id: 'C0SENDS' }));
-    await card((text) => /delivered/.test(text));
-    await card((text) => /failed/.test(text));
+    await waitForCard(slack, 'C0SENDS', /delivered/);
+    await waitForCard(slack, 'C0SENDS', /failed/);
 
+    step = 'incoming sms';
     // An incoming SMS, with a Slack platform error on its first post.
     slack.failNext('chat.postMessage', { error: 'internal_error' });
     await (
@@ -177,6 +183,7 @@ describe('secrets', () => {
     ).text();
     await slack.waitForCall('chat.postMessage', (c) => /hello from outside/.test(JSON.stringify(c.args)));
 
+    step = 'forgeries';
     // Forgeries: a bad Slack signature, a wrong webhook token, a forged X-Hoiio-Signature.
     expect((await signed('bad signature', slashCommand({ text: 'sms +6591234567 x' }), 'not-the-secret')).status).toBe(
       401,
@@ -199,6 +206,7 @@ describe('secrets', () => {
       }),
     );
 
+    step = 'database killed';
     // The database goes away under the app: its connections are killed, requests go on.
     if (baseUrl) {
       await withDatabase(baseUrl, (db) =>
@@ -209,11 +217,9 @@ describe('secrets', () => {
         'sms after db kill',
         slashCommand({ text: 'sms +65 9123 4567 After the outage', channel_id: 'C0AFTER' }),
       );
-      await slack.waitForCall(
-        'chat.update',
-        (c) => c.args['channel'] === 'C0AFTER' && /delivered/.test(String(c.args['text'])),
-      );
+      await waitForCard(slack, 'C0AFTER', /delivered/);
     }
+    step = 'plain paths';
     for (const path of [
       '/metrics',
       '/healthz',
@@ -225,6 +231,7 @@ describe('secrets', () => {
     }
     await app.stop(); // shutdown lines too
 
+    step = 'checks';
     // Not vacuous: the flows ran and their failures were logged.
     expect(output).toMatch(/webhook request/);
     expect(output).toMatch(/a Slack listener failed|authorize/i);
@@ -252,12 +259,16 @@ describe('secrets', () => {
   }, 180_000);
 
   test('webhook token rotation: both tokens during the change, only the new one after', async () => {
-    // The app of the previous test stopped; during the change both are accepted…
+    explainFailure();
+    await app.stop(); // already stopped unless the previous test failed half-way
+    step = 'rotation: during';
+    // During the change both are accepted…
     app = startApp({ HOIIO_WEBHOOK_TOKEN_PREVIOUS: SECRETS.previousToken });
     await app.waitHealthy();
     expect((await webhook('new token', SECRETS.webhookToken, incomingSms('AA-SI-910'))).status).toBe(200);
     expect((await webhook('previous token', SECRETS.previousToken, incomingSms('AA-SI-911'))).status).toBe(200);
     await app.stop();
+    step = 'rotation: after';
     // …and once HOIIO_WEBHOOK_TOKEN_PREVIOUS is removed, only the new one.
     app = startApp({});
     await app.waitHealthy();

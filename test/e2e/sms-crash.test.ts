@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type SandboxServer, startSandboxServer } from '../../src/hoiio/sandbox/server.js';
 import { FakeSlack } from '../support/fake-slack.js';
+import { waitForCard } from '../support/slack-cards.js';
 import { sendSigned, slashCommand } from '../support/slack-requests.js';
 import { openTestDatabase, prepareTestDataDir, type TestDatabase, testEngines } from '../support/test-db.js';
 
@@ -86,12 +87,7 @@ describe.each(testEngines())('SMS survives a crash right after the ack (%s)', (e
     try {
       await waitForHealthy(port, second);
       // The restarted app finishes the work: the SMS goes out and its card reaches "delivered".
-      const delivered = (c: { args: Record<string, any> }) =>
-        c.args['channel'] === 'C0CRASH' && / delivered$/.test(c.args['text']);
-      await Promise.race([
-        slack.waitForCall('chat.update', delivered),
-        slack.waitForCall('chat.postMessage', delivered),
-      ]);
+      await waitForCard(slack, 'C0CRASH', / delivered$/);
       const sent = (await outbox(sandbox)).filter((i) => i.kind === 'sms' && i.msg === 'Survives a crash');
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ dest: '+6591234567', tag: expect.stringMatching(/^hs-c-/) });
