@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { enqueueCardSync, enqueueMediaUpload } from '../../src/bot/cards/enqueue-card-sync.js';
-import type { Feature } from '../../src/bot/features/index.js';
 import { escapeMrkdwn } from '../../src/bot/slack-text.js';
 import { json } from '../../src/db/json.js';
 import { upsertContact } from '../../src/db/repositories/contacts.js';
@@ -11,42 +10,13 @@ import {
   updateTransactionStatus,
 } from '../../src/db/repositories/transactions.js';
 import type { TransactionRow } from '../../src/db/tables/transactions.js';
-import { CARD_CUSTOMER, insertCardRow, okCall } from '../support/card-rows.js';
+import { CARD_CUSTOMER, insertCardRow, okCall, posterTestFeature } from '../support/card-rows.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
 
 const CUSTOMER = CARD_CUSTOMER;
 
-/** A card renderer for outbound SMS (through the public registry), and a relay that files incoming faxes. */
-const testFeature: Feature = {
-  name: 'test-cards',
-  register({ cards, inbound }) {
-    cards.register('sms', 'out', async (txn) => ({
-      text: `SMS #${txn.id} to ${txn.to_number}: ${txn.status}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `SMS #${txn.id} · ${txn.status}` } }],
-    }));
-    inbound.register('fax.incoming', async (n, { deps }) => {
-      await deps.db.transaction().execute(async (trx) => {
-        const row = await insertTransaction(trx, {
-          kind: 'fax',
-          direction: 'in',
-          status: 'received',
-          txn_ref: n.txnRef,
-          from_number: n.from,
-          to_number: n.to,
-          contact_number: n.from,
-          slack_channel_id: 'C0FAXES',
-          meta: json({ media_url: n.faxUrl }),
-        });
-        if (row) {
-          await enqueueCardSync(trx, row);
-          await enqueueMediaUpload(trx, row);
-        }
-      });
-      return undefined;
-    });
-  },
-};
+const testFeature = posterTestFeature();
 
 describe.each(testEngines())('Slack poster (%s)', (engine) => {
   let database: TestDatabase;

@@ -6,51 +6,17 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
-import { enqueueCardSync, enqueueMediaUpload } from '../../src/bot/cards/enqueue-card-sync.js';
-import type { Feature } from '../../src/bot/features/index.js';
 import type { Database } from '../../src/db/database.js';
 import { json } from '../../src/db/json.js';
-import { findTransactionById, insertTransaction } from '../../src/db/repositories/transactions.js';
-import { CARD_CUSTOMER, insertCardRow, okCall } from '../support/card-rows.js';
+import { findTransactionById } from '../../src/db/repositories/transactions.js';
+import { CARD_CUSTOMER, insertCardRow, okCall, posterTestFeature } from '../support/card-rows.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
 
 const CUSTOMER = CARD_CUSTOMER;
 
-const testFeature: Feature = {
-  name: 'test-cards',
-  register({ cards, inbound }) {
-    cards.register('sms', 'out', async (txn) => ({
-      text: `SMS #${txn.id} to ${txn.to_number}: ${txn.status}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `SMS #${txn.id} · ${txn.status}` } }],
-    }));
-    cards.register('sms', 'in', async (txn) => ({
-      text: `SMS #${txn.id} from ${txn.from_number}: ${txn.text}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `SMS #${txn.id}` } }],
-    }));
-    inbound.register('fax.incoming', async (n, { deps }) => {
-      await deps.db.transaction().execute(async (trx) => {
-        const row = await insertTransaction(trx, {
-          kind: 'fax',
-          direction: 'in',
-          status: 'received',
-          txn_ref: n.txnRef,
-          from_number: n.from,
-          to_number: n.to,
-          contact_number: n.from,
-          slack_channel_id: 'C0FAXES',
-          meta: json({ media_url: n.faxUrl }),
-        });
-        if (row) {
-          await enqueueCardSync(trx, row);
-          await enqueueMediaUpload(trx, row);
-        }
-      });
-      return undefined;
-    });
-  },
-};
+const testFeature = posterTestFeature({ incomingSms: true });
 
 const tsOf = (c: RecordedCall | undefined) => (c?.response.body as { ts?: string } | undefined)?.ts;
 
