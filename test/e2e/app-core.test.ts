@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
 import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from '../../src/bot/deps.js';
+import { REQUIRED_SCOPES } from '../../src/bot/features/admin/status-checks.js';
 import type { Feature } from '../../src/bot/features/index.js';
 import { close, listen, readBody, WEBHOOK_BODY_LIMIT } from '../../src/bot/http-server.js';
 import { COMMAND, SHORTCUT } from '../../src/bot/ids.js';
@@ -543,6 +544,12 @@ describe('manifest.yml', () => {
     expect(manifest).toMatch(/bot_events:\n(\s+#.*\n)*\s+- app_home_opened/);
     expect(manifest).toMatch(/home_tab_enabled: true/);
     expect(manifest).toMatch(/interactivity:\n\s+is_enabled: true/);
+  });
+
+  test('asks for exactly the bot scopes the self-check (/hoiio status) expects', () => {
+    const bot = manifest.split(/\n\s+bot:\n/)[1]?.split(/\n\S/)[0] ?? '';
+    const scopes = [...bot.matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]);
+    expect(scopes.sort()).toEqual([...REQUIRED_SCOPES].sort());
   });
 });
 

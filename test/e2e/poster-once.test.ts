@@ -96,6 +96,19 @@ describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
     expect(t.slack.unexpectedCalls()).toEqual([]);
   });
 
+  test("in the app's DM too (im:history): the lost ts is found and the card updated, not posted again", async () => {
+    const t = await start();
+    await failFirstUpdate(t.db, 'transactions', 'OLD.slack_message_ts IS NULL AND NEW.slack_message_ts IS NOT NULL');
+    const txn = await insertCardRow(t, { slack_channel_id: 'D0APPDM' });
+    await t.whenIdle();
+    expect(await fired(t.db, 'transactions')).toBe(true);
+    const posts = t.slack.calls('chat.postMessage');
+    expect(posts.map((c) => c.args['channel'])).toEqual(['D0APPDM']);
+    expect(t.slack.calls('conversations.history').map((c) => c.args['channel'])).toEqual(['D0APPDM']);
+    expect(t.slack.calls('chat.update').map((c) => [c.args['ts'], okCall(c)])).toEqual([[tsOf(posts[0]), true]]);
+    expect((await findTransactionById(t.db, txn.id))?.slack_message_ts).toBe(tsOf(posts[0]));
+  });
+
   test('a first post that never reached Slack is posted once on retry (history searched, nothing found)', async () => {
     const t = await start();
     t.slack.failNext('chat.postMessage', { status: 503 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../../db/json.js';
-import { isChannelId, type PosterContext } from './poster-context.js';
+import { isConversationId, type PosterContext } from './poster-context.js';
 import { SlackPlatformError } from './slack-gate.js';
 
 /**
@@ -40,8 +40,8 @@ interface HistoryPage {
 /**
  * The ts of our earlier post in `channel` (in the thread `threadTs` when given) whose metadata matches `payload`
  * (every key equal), posted since `since` (less a margin for clock skew); undefined when there is none. Reading
- * history needs channels:history / groups:history: without them (or in a DM, which would need im:history) it
- * answers undefined and logs why, so the caller posts as before. Slack down or rate limited throws (retry later).
+ * history needs channels:history / groups:history / im:history (the app's own DMs): without them it answers
+ * undefined and logs why, so the caller posts as before. Slack down or rate limited throws (retry later).
  */
 export async function findEarlierPost(
   ctx: PosterContext,
@@ -50,7 +50,7 @@ export async function findEarlierPost(
   since: Date,
   payload: Record<string, string | number>,
 ): Promise<string | undefined> {
-  if (!isChannelId(channel) || Number.isNaN(since.getTime())) return undefined;
+  if (!isConversationId(channel) || Number.isNaN(since.getTime())) return undefined;
   const method = threadTs ? 'conversations.replies' : 'conversations.history';
   const oldest = ((since.getTime() - CLOCK_MARGIN_MS) / 1000).toFixed(6);
   let cursor: string | undefined;

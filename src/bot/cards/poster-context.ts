@@ -63,6 +63,11 @@ export function isChannelId(id: string): boolean {
   return /^[CG][A-Z0-9]+$/.test(id);
 }
 
+/** A channel or a DM (D…): a conversation whose history can be read, as opposed to a user id. */
+export function isConversationId(id: string): boolean {
+  return /^[CGD][A-Z0-9]+$/.test(id);
+}
+
 /** The renderers' context: the db, deps, and contact names. */
 export function cardContext(deps: BotDeps): CardContext {
   return {
