@@ -38,6 +38,8 @@ export function resilientPool(pool: pg.Pool, attempts: number): PostgresPool {
 class RetryingClient implements PostgresPoolClient {
   #client: pg.PoolClient;
   #first = true;
+  /** The current client went back to the pool (broken) and no other could be had: nothing left to release. */
+  #released = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -63,12 +65,16 @@ class RetryingClient implements PostgresPoolClient {
       } catch (error) {
         if (attempt >= this.attempts || !isConnectionLost(error)) throw error;
         this.#client.release(error as Error); // destroys it: the pool opens a new connection on demand
-        this.#client = await this.pool.connect();
+        this.#released = true;
+        this.#client = await this.pool.connect(); // the database down: this throws, and the caller sees why
+        this.#released = false;
       }
     }
   }
 
   release(destroy?: boolean): void {
+    if (this.#released) return;
+    this.#released = true;
     this.#client.release(destroy);
   }
 }

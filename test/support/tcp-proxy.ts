@@ -21,9 +21,15 @@ export class TcpProxy {
   readonly #server: Server;
   /** Connections accepted so far. */
   accepted = 0;
+  /** When false, new connections are closed at once (the server is still down). */
+  accepting = true;
 
   private constructor(upstreamPort: number) {
     this.#server = createServer((client) => {
+      if (!this.accepting) {
+        client.destroy();
+        return;
+      }
       this.accepted++;
       const upstream = connect(upstreamPort, '127.0.0.1');
       const pair = { client, upstream };

@@ -90,6 +90,22 @@ describe.skipIf(!process.env['TEST_DATABASE_URL'])('PostgreSQL connections lost 
     expect(await probeRows()).toEqual(['next']);
   });
 
+  test('the server still down: the request fails with the connection error, and works once it is back', async () => {
+    proxy.severOpen();
+    proxy.accepting = false;
+    try {
+      const error = await db
+        .transaction()
+        .execute((trx) => sql`insert into probe (note) values ('while down')`.execute(trx))
+        .catch((e: unknown) => e);
+      expect(isConnectionLost(error)).toBe(true);
+    } finally {
+      proxy.accepting = true;
+    }
+    await db.transaction().execute((trx) => sql`insert into probe (note) values ('back')`.execute(trx));
+    expect(await probeRows()).toEqual(['back']);
+  });
+
   test('an error of the statement itself is not retried', async () => {
     const accepted = proxy.accepted;
     const error = await sql`select * from no_such_table`.execute(db).catch((e: unknown) => e);
