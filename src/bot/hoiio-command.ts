@@ -54,8 +54,8 @@ export const SUBCOMMAND_HELP: Readonly<Record<Registered, SubcommandHelp>> = {
     example: '/hoiio contact +65 9123 4567 Acme Logistics',
   },
   me: {
-    usage: '<your phone>',
-    description: 'Set your own phone, rung first for calls',
+    usage: '[your phone | confirm <code>]',
+    description: 'Show or set your own phone, rung first for calls: an SMS code to it, typed back, confirms it',
     example: '/hoiio me +65 9876 5432',
   },
   export: {

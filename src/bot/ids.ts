@@ -143,6 +143,8 @@ export const QUEUE = {
   smsSend: 'sms.send',
   faxSend: 'fax.send',
   callStart: 'call.start',
+  /** Texts a one-time code to the phone a user gave with `/hoiio me <number>` (dedupe `phone.verify:<user>:<nonce>`). */
+  phoneVerify: 'phone.verify',
   txnReconcile: 'txn.reconcile',
   slackPost: 'slack.post',
   inboundRelay: 'inbound.relay',

@@ -300,3 +300,20 @@ export async function purgeDoneJobs(db: Kysely<Database>, olderThanMs: number): 
 export async function findJobById(db: Kysely<Database>, id: number): Promise<Job | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/**
+ * Removes `keys` from the payload of the job with `dedupeKey` (whatever its state): a handler drops what should
+ * not outlive its use (a one-time code) once the job no longer needs it.
+ */
+export async function removeJobPayloadKeys(
+  db: Kysely<Database>,
+  dedupeKey: string,
+  keys: readonly string[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .updateTable('jobs')
+    .set({ payload: sql<string>`payload - ${[...keys]}::text[]`, updated_at: sql<Date>`now()` })
+    .where('dedupe_key', '=', dedupeKey)
+    .execute();
+}

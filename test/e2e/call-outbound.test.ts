@@ -1,12 +1,12 @@
 /**
- * Click-to-call end to end: `/hoiio call`, `/hoiio me`, the Call back button, the message shortcut (one number,
+ * Click-to-call end to end: `/hoiio call`, `/hoiio me` (showing the phone), the Call back button, the message shortcut (one number,
  * several, none), the ask-once phone modal, replays and double clicks, and the card updated from the sandbox's
  * call status notification.
  */
 import { describe, expect, test } from 'vitest';
 import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { SETTING, setSetting } from '../../src/db/repositories/settings.js';
-import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
+import { findUserProfile, setUserPhone } from '../../src/db/repositories/user-profiles.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
 import { TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
@@ -54,12 +54,17 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
     return (await res.json()) as { response_type: string; text: string };
   }
 
-  test('/hoiio me saves the phone; /hoiio call rings it first and the card ends answered with minutes and cost', async () => {
+  /** The caller's own phone, saved verified (`/hoiio me` confirms one by SMS code: phone-verify.test.ts). */
+  async function savePhone(t: TestApp): Promise<void> {
+    await setUserPhone(t.db, CALLER_USER, MY_PHONE, { verified: true });
+  }
+
+  test('/hoiio call rings the saved phone first and the card ends answered with minutes and cost', async () => {
     const t = await app();
     expect((await command(t, 'me')).text).toMatch(/not set your phone/);
     expect((await command(t, 'me 12')).text).toMatch(/not a valid phone number/);
-    expect((await command(t, 'me +65 9876 5432')).text).toMatch(/Saved.*\+65 9876 5432/);
-    expect((await findUserProfile(t.db, CALLER_USER))?.phone).toBe(MY_PHONE);
+    await savePhone(t);
+    expect((await command(t, 'me')).text).toMatch(/Your phone for calls is \+65 9876 5432 \(verified\)/);
 
     const ack = await command(t, 'call +65 6123 4567');
     expect(ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Calling \+65 6123 4567/) });
@@ -85,7 +90,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('a replayed command and a bad number place nothing extra', async () => {
     const t = await app();
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     expect((await command(t, 'call')).text).toMatch(/Which number/);
     expect((await command(t, 'call 12ab')).text).toMatch(/Usage/);
     expect((await command(t, 'call +65 9876 5432')).text).toMatch(/your own phone/);
@@ -180,7 +185,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('Call back button: the call card replies in the clicked card thread; a double click calls once', async () => {
     const t = await app();
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     const click = () =>
       t.sendSigned(
         buttonClick({
@@ -206,7 +211,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('busy callee: the card says busy, in words', async () => {
     const t = await app();
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     await command(t, `call ${BUSY}`);
     const busy = await waitForCard(t.slack, 'C0CALLS', /: busy/);
     expect(String(busy.args['text'])).toMatch(/was busy/);
@@ -216,7 +221,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('message shortcut: one number calls it; several open a picker; none says so', async () => {
     const t = await app();
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     const shortcut = (text: string, responseUrl: string) =>
       t.sendSigned(messageShortcut({ callbackId: SHORTCUT.callFromMessage, channel: 'C0CALLS', text, responseUrl }));
 
@@ -283,7 +288,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
     });
     const t = await app({ hoiio });
     origin = t.url;
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     await command(t, `call ${STAYS_ON_LINE}`);
     const unknown = await waitForCard(t.slack, 'C0CALLS', /: unknown$/);
     await t.whenIdle();
@@ -310,7 +315,7 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('the monthly spend cap refuses a call from every surface, saying why; nothing is placed', async () => {
     const t = await app();
-    await command(t, 'me +65 9876 5432');
+    await savePhone(t);
     await setSetting(t.db, SETTING.spendCap, { amount: '0.000', currency: 'SGD' });
     expect((await command(t, 'call +65 6123 4567')).text).toMatch(/spend cap/);
     const clicked = t.slack.responseUrl();

@@ -82,7 +82,7 @@ describe.each(testEngines())('App Home (%s)', (engine) => {
     const text = blockText(member);
     expect(text).toMatch(/\*Balance:\* SGD 100\.000/);
     expect(text).toMatch(/SGD 0(\.000)? \(no monthly cap\)/);
-    expect(text).toMatch(/\*Your phone:\* \+65 9111 2222/);
+    expect(text).toMatch(/\*Your phone:\* \+65 9111 2222 \(not verified\) — rung first when you call\. Confirm it/);
     expect(text).toMatch(/\+65 3158 0001\* \(Support &lt;b&gt;\) → <#C0SUPPORT>/);
     expect(text).toMatch(/Call from \+65 9888 7777 · \*missed\*.* in <#C0SUPPORT>/);
     expect(text).not.toMatch(/9888 6666/); // handled

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import { ACTION, QUEUE } from '../../src/bot/ids.js';
 import { insertTransaction } from '../../src/db/repositories/transactions.js';
+import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
 import { buttonClick, slash } from '../support/slack-actions.js';
 import { buttonValue, responseTo, waitForCard } from '../support/slack-cards.js';
 import type { TestApp } from '../support/test-app.js';
@@ -100,7 +101,7 @@ describe.each(testEngines())('undo window and spend cap on faxes and calls (%s)'
   test('a click-to-call waits out the undo window with Cancel; canceled, it is never placed', async () => {
     const t = await app();
     await command(t, 'balance undo 60', ADMIN);
-    expect(await command(t, 'me +65 9876 5432', MEMBER)).toMatch(/Saved/);
+    await setUserPhone(t.db, MEMBER, '+6598765432', { verified: true });
 
     await command(t, 'call +65 6123 4567', MEMBER);
     const card = await waitForCard(t.slack, CHANNEL, /^Calling \+65 6123 4567 for <@U0MEMBER>: queued$/);

@@ -44,6 +44,34 @@ export async function mergeUserPrefs(db: Kysely<Database>, userId: string, prefs
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Locks the user's profile row until the caller's transaction ends (creating an empty one first), so read-then-write
+ * rules on it (codes asked for, tries left) hold under concurrent requests. Use inside `db.transaction()`.
+ */
+export async function lockUserProfile(trx: Kysely<Database>, userId: string): Promise<UserProfileRow> {
+  await trx
+    .insertInto('user_profiles')
+    .values({ user_id: userId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return trx
+    .selectFrom('user_profiles')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+/** Removes `keys` from the user's preferences (no row, or keys absent: nothing happens). */
+export async function removeUserPrefs(db: Kysely<Database>, userId: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .updateTable('user_profiles')
+    .set({ prefs: sql<string>`prefs - ${[...keys]}::text[]`, updated_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
 /** Phones of several users at once (the ring list): user id → phone, for those who have one. */
 export async function findUserPhones(db: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, string>> {
   if (userIds.length === 0) return new Map();

@@ -321,12 +321,67 @@ export function callUsageText(problem?: string): string {
   return `${head}Usage: \`${COMMAND.hoiio} call <number>\`, e.g. \`${COMMAND.hoiio} call +65 6123 4567\`. Your own phone rings first, then you are connected to the number.`;
 }
 
-/** `/hoiio me` usage and current phone. */
-export function meUsageText(current: string | undefined, problem?: string): string {
-  const head = problem !== undefined ? `${escapeMrkdwn(problem)}\n` : '';
-  const now =
-    current !== undefined
-      ? `Your phone for calls is ${formatPhoneNumber(current)}.`
-      : 'You have not set your phone for calls yet.';
-  return `${head}${now} Set it with \`${COMMAND.hoiio} me <your phone>\`, e.g. \`${COMMAND.hoiio} me +65 9876 5432\`.`;
+/** What `/hoiio me` shows about the user's phone. */
+export interface MePhoneState {
+  /** The saved phone, E.164. */
+  readonly phone?: string | undefined;
+  /** Confirmed with an SMS code. */
+  readonly verified?: boolean | undefined;
+  /** A code sent and not yet typed: to which phone, and whole minutes left (at least 1). */
+  readonly pending?: { readonly phone: string; readonly minutesLeft: number } | undefined;
+}
+
+const ME = `${COMMAND.hoiio} me`;
+
+/** The end of every answer that closes a verification without confirming it. */
+export const ASK_NEW_CODE = `Ask for a new code with \`${ME} <your phone>\`.`;
+
+/** `/hoiio me` without arguments (or with a problem): the phone, whether it is verified, a pending code, usage. */
+export function meUsageText(state: MePhoneState, problem?: string): string {
+  const lines: string[] = problem !== undefined ? [escapeMrkdwn(problem)] : [];
+  if (state.phone === undefined) lines.push('You have not set your phone for calls yet.');
+  else {
+    const how = state.verified ? 'verified' : 'not verified';
+    lines.push(`Your phone for calls is ${formatPhoneNumber(state.phone)} (${how}).`);
+  }
+  if (state.pending !== undefined) {
+    lines.push(
+      `A code sent to ${formatPhoneNumber(state.pending.phone)} is waiting: type \`${ME} confirm <code>\` within ${minutes(state.pending.minutesLeft)}.`,
+    );
+  }
+  lines.push(
+    `Set or change it with \`${ME} <your phone>\`, e.g. \`${ME} +65 9876 5432\`: I text a code to it, and \`${ME} confirm <code>\` confirms it.`,
+  );
+  return lines.join('\n');
+}
+
+/** The answer once a code is on its way. */
+export function codeOnItsWayText({
+  phone,
+  current,
+  sandbox,
+}: {
+  readonly phone: string;
+  /** The saved phone calls keep using meanwhile, if any. */
+  readonly current?: string | undefined;
+  /** The sandbox console's URL in sandbox mode. */
+  readonly sandbox?: string | undefined;
+}): string {
+  const meanwhile =
+    current !== undefined && current !== phone
+      ? `Calls keep using ${formatPhoneNumber(current)} until then.`
+      : 'Calls keep using your current phone until then.';
+  const lines = [
+    `:incoming_envelope: A code is on its way to ${formatPhoneNumber(phone)}. Type \`${ME} confirm <code>\` within 10 minutes to confirm this phone. ${meanwhile}`,
+  ];
+  if (sandbox !== undefined) {
+    lines.push(
+      `:test_tube: Sandbox mode: nothing real is sent. The code is in the sandbox console's outbox (${sandbox}).`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function minutes(n: number): string {
+  return n === 1 ? '1 minute' : `${n} minutes`;
 }

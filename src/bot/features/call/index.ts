@@ -1,6 +1,7 @@
 /**
  * Calls (issue 8). Click-to-call: `/hoiio call`, the Call back button on every card, the message shortcut, `/hoiio
- * me` and the ask-once phone modal, the `call.start` job, the `call.status` relay handler and the living card.
+ * me` (the own phone, confirmed by an SMS code: the `phone.verify` job) and the ask-once phone modal, the
+ * `call.start` job, the `call.status` relay handler and the living card.
  * Inbound calls: the `ivr` relay handler drives greeting → (menu) → ring list → voicemail, with one card per call
  * (ringing → answered by / voicemail / missed) and Mark handled.
  */
@@ -15,8 +16,10 @@ import { relayCallStatus } from './call-status.js';
 import { relayIvr } from './ivr-handler.js';
 import { runIvrSweep } from './ivr-sweep.js';
 import { handleMarkHandled } from './mark-handled.js';
-import { handleEnterPhoneButton, handleMeCommand, handleOwnPhoneSubmission } from './own-phone.js';
+import { handleMeCommand } from './me-command.js';
+import { handleEnterPhoneButton, handleOwnPhoneSubmission } from './own-phone.js';
 import { runStartCall } from './start-call-job.js';
+import { runVerifyPhone } from './verify-phone-job.js';
 import { inspectVoicemail } from './voicemail-inspector.js';
 
 export { reconcileCall } from './reconcile-call.js';
@@ -33,6 +36,7 @@ export function register({ app, deps, subcommands, jobs, cards, inbound }: Featu
   app.view<ViewSubmitAction>(VIEW.callPickNumber, handlePickNumberSubmission(deps));
   app.view<ViewSubmitAction>(VIEW.callOwnPhone, handleOwnPhoneSubmission(deps));
   jobs.add(QUEUE.callStart, runStartCall(deps));
+  jobs.add(QUEUE.phoneVerify, runVerifyPhone({ ...deps, statusUrl: () => deps.webhookUrls.url('status') }));
   jobs.add(QUEUE.ivrSweep, runIvrSweep(deps));
   inbound.register('call.status', relayCallStatus);
   inbound.register('ivr', relayIvr);

@@ -1,7 +1,7 @@
 /**
- * The user's own phone (leg 1 of click-to-call): `/hoiio me <number>` saves it; the ask-once modal
- * (VIEW.callOwnPhone, from the "Enter my phone" button of a call card still waiting for it) saves it and continues
- * that call.
+ * The user's own phone (leg 1 of click-to-call) from the ask-once modal (VIEW.callOwnPhone, from the "Enter my
+ * phone" button of a call card still waiting for it): saved unverified (the call rings it at once, while the user
+ * watches) and that call continues. `/hoiio me <number>` (me-command.ts) confirms a phone with an SMS code.
  */
 import type {
   AllMiddlewareArgs,
@@ -16,10 +16,8 @@ import { findUserProfile, setUserPhone } from '../../../db/repositories/user-pro
 import { formatPhoneNumber, toE164 } from '../../../hoiio/index.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
-import type { SubcommandHandler } from '../../hoiio-command.js';
 import { CALL_FIELD } from '../../ids.js';
-import { meUsageText, ownPhoneModal } from './blocks.js';
-import { parseNumberArg } from './call-args.js';
+import { ownPhoneModal } from './blocks.js';
 import { metaFlag } from './call-meta.js';
 import { enqueueStartCall } from './outbound-call.js';
 
@@ -27,28 +25,6 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const OwnPhoneMetadata = z.object({ transactionId: z.number().int().positive() });
-
-/** `/hoiio me [number]`: shows or sets the user's phone. */
-export function handleMeCommand(deps: Pick<BotDeps, 'db' | 'config'>): SubcommandHandler {
-  return async ({ args, command, ack }) => {
-    if (args.trim() === '') {
-      const current = (await findUserProfile(deps.db, command.user_id))?.phone ?? undefined;
-      await ack({ response_type: 'ephemeral', text: meUsageText(current) });
-      return;
-    }
-    const parsed = parseNumberArg(args, deps.config.defaultCountry);
-    if (!parsed.ok) {
-      const current = (await findUserProfile(deps.db, command.user_id))?.phone ?? undefined;
-      await ack({ response_type: 'ephemeral', text: meUsageText(current, parsed.problem) });
-      return;
-    }
-    await setUserPhone(deps.db, command.user_id, parsed.e164);
-    await ack({
-      response_type: 'ephemeral',
-      text: `:white_check_mark: Saved. Calls you place from Slack ring ${formatPhoneNumber(parsed.e164)} first.`,
-    });
-  };
-}
 
 /** "Enter my phone" on a waiting call card: opens the ask-once modal for that call (its caller only). */
 export function handleEnterPhoneButton(deps: Pick<BotDeps, 'db' | 'logger'>) {

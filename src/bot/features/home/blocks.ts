@@ -22,6 +22,8 @@ export interface HomeInput {
   readonly cap: { readonly amount: Money; readonly currency: string } | undefined;
   readonly undoSeconds: number;
   readonly phone: string | undefined;
+  /** The phone was confirmed with an SMS code (`/hoiio me`); one typed in the ask-once modal is not. */
+  readonly phoneVerified?: boolean | undefined;
   readonly routes: readonly NumberRouteRow[];
   readonly recent: readonly TransactionRow[];
   readonly unhandled: readonly TransactionRow[];
@@ -72,7 +74,9 @@ export function homeView(input: HomeInput): types.HomeView {
     ),
     section(
       input.phone
-        ? `*Your phone:* ${formatPhoneNumber(input.phone)} — rung first when you call. Change it with \`/hoiio me <number>\`.`
+        ? `*Your phone:* ${formatPhoneNumber(input.phone)} (${input.phoneVerified ? 'verified' : 'not verified'}) — rung first when you call. ${
+            input.phoneVerified ? 'Change it' : 'Confirm it with an SMS code'
+          } with \`/hoiio me <number>\`.`
         : '*Your phone:* not set. Set it with `/hoiio me <number>` so calls can ring you first.',
     ),
     { type: 'divider' },

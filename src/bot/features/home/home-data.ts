@@ -58,6 +58,7 @@ export async function loadHome(
     cap,
     undoSeconds,
     phone: profile?.phone ?? undefined,
+    phoneVerified: profile?.phone != null && profile.phone_verified_at !== null,
     routes,
     recent,
     unhandled,
