@@ -86,7 +86,8 @@ export function handleOwnPhoneSubmission(deps: Pick<BotDeps, 'db' | 'config' | '
         txn.status === 'queued' &&
         metaFlag(txn.meta, 'needs_phone');
       if (continues && txn.to_number === phone.e164) return 'own_number' as const;
-      await setUserPhone(trx, user, phone.e164);
+      // The phone already saved (perhaps confirmed by SMS code) stays as it is; another one is saved unconfirmed.
+      if ((await findUserProfile(trx, user))?.phone !== phone.e164) await setUserPhone(trx, user, phone.e164);
       if (!continues) return 'saved' as const;
       await updateTransaction(trx, txn.id, { from_number: phone.e164 });
       const row = await mergeTransactionMeta(trx, txn.id, { needs_phone: false, phone_source: 'modal' });
