@@ -11,6 +11,7 @@ import { setUserPhone } from '../../src/db/repositories/user-profiles.js';
 import { HoiioClient, signHoiioBody } from '../../src/hoiio/index.js';
 import { notificationTarget } from '../../src/hoiio/sandbox/notifier.js';
 import type { SandboxNotificationEvent } from '../../src/hoiio/sandbox/types.js';
+import { sandboxClientThrough } from '../support/sandbox-client.js';
 import type { TestApp, TestAppOptions } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -349,20 +350,12 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
 
   test('a call whose ending notification never came is settled by the sweep (query_status), not left ringing', async () => {
     // Every notify_url points at a dead port: after the answer, the app hears nothing more of this call.
-    let origin = '';
-    const hoiio = new HoiioClient({
-      appId: 'sandbox',
-      accessToken: 'sandbox',
-      baseUrl: 'http://sandbox.invalid/sandbox/open/',
-      fetch: async (input, init) => {
-        const url = new URL(String(input));
-        const form = new URLSearchParams(String(init?.body ?? ''));
-        if (form.has('notify_url')) form.set('notify_url', 'http://127.0.0.1:9/lost');
-        return fetch(`${origin}${url.pathname}${url.search}`, { ...init, body: form.toString() });
-      },
+    const sandbox = sandboxClientThrough(({ form, forward }) => {
+      if (form.has('notify_url')) form.set('notify_url', 'http://127.0.0.1:9/lost');
+      return forward(form);
     });
-    const t = await app({ hoiio });
-    origin = t.url;
+    const t = await app({ hoiio: sandbox.hoiio });
+    sandbox.attach(t.url);
     await route(t, {});
     await t.sandbox.trigger.call({ from: CALLER, outcome: 'hangup' });
     await waitForCard(t.slack, LINE, /: ringing$/);

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { ACTION, CALL_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { SETTING, setSetting } from '../../src/db/repositories/settings.js';
 import { findUserProfile, setUserPhone } from '../../src/db/repositories/user-profiles.js';
-import { HoiioClient } from '../../src/hoiio/index.js';
+import type { HoiioClient } from '../../src/hoiio/index.js';
+import { loseAnswer, sandboxClientThrough } from '../support/sandbox-client.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
 import { TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
@@ -269,25 +270,12 @@ describe.each(testEngines())('click-to-call (%s)', (engine) => {
 
   test('outcome unknown (connection reset after Hoiio took the call): never placed again; Check status finds it', async () => {
     // The app's Hoiio is the embedded sandbox, but voice/call answers with a reset after the sandbox placed it.
-    let origin = '';
-    const hoiio = new HoiioClient({
-      appId: 'sandbox',
-      accessToken: 'sandbox',
-      baseUrl: 'http://sandbox.invalid/sandbox/open/',
-      fetch: async (input, init) => {
-        const url = new URL(String(input));
-        const real = await fetch(`${origin}${url.pathname}${url.search}`, init);
-        if (url.pathname.endsWith('/voice/call')) {
-          await real.arrayBuffer();
-          throw new TypeError('fetch failed', {
-            cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-          });
-        }
-        return real;
-      },
+    const sandbox = sandboxClientThrough(async ({ path, forward }) => {
+      const res = await forward();
+      return path.endsWith('/voice/call') ? loseAnswer(res) : res;
     });
-    const t = await app({ hoiio });
-    origin = t.url;
+    const t = await app({ hoiio: sandbox.hoiio });
+    sandbox.attach(t.url);
     await savePhone(t);
     await command(t, `call ${STAYS_ON_LINE}`);
     const unknown = await waitForCard(t.slack, 'C0CALLS', /: unknown$/);

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { QUEUE } from '../../src/bot/ids.js';
 import { SETTING, setSetting } from '../../src/db/repositories/settings.js';
 import { findUserProfile } from '../../src/db/repositories/user-profiles.js';
-import { HoiioClient } from '../../src/hoiio/index.js';
+import { loseAnswer, sandboxClientThrough } from '../support/sandbox-client.js';
 import { signatureHeaders, slashCommand } from '../support/slack-requests.js';
 import { TEST_SIGNING_SECRET, type TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
@@ -253,31 +253,13 @@ describe.each(testEngines())('/hoiio me confirmed by SMS code (%s)', (engine) =>
   test('a send whose outcome is unknown is found in Hoiio history, not sent again', async () => {
     // The app's Hoiio is the embedded sandbox, but sms/send answers with a reset after the sandbox took the SMS,
     // and without a notify_url: only Hoiio's history can tell the job that it went.
-    let origin = '';
-    const hoiio = new HoiioClient({
-      appId: 'sandbox',
-      accessToken: 'sandbox',
-      baseUrl: 'http://sandbox.invalid/sandbox/open/',
-      fetch: async (input, init) => {
-        const url = new URL(String(input));
-        const send = url.pathname.endsWith('/sms/send');
-        const form = new URLSearchParams(String(init?.body ?? ''));
-        form.delete('notify_url');
-        const real = await fetch(
-          `${origin}${url.pathname}${url.search}`,
-          send ? { ...init, body: form.toString() } : init,
-        );
-        if (send) {
-          await real.arrayBuffer();
-          throw new TypeError('fetch failed', {
-            cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-          });
-        }
-        return real;
-      },
+    const sandbox = sandboxClientThrough(async ({ path, form, forward }) => {
+      if (!path.endsWith('/sms/send')) return forward();
+      form.delete('notify_url');
+      return loseAnswer(await forward(form));
     });
-    const t = await setup.startApp({ hoiio });
-    origin = t.url;
+    const t = await setup.startApp({ hoiio: sandbox.hoiio });
+    sandbox.attach(t.url);
     const code = await requestCode(t);
     expect(await smsOutbox(t)).toHaveLength(1);
     const rows = await verificationRows(t);
