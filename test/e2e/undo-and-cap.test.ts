@@ -49,6 +49,20 @@ describe.each(testEngines())('undo window and spend cap on faxes and calls (%s)'
     await t.whenIdle();
   }
 
+  /** Records `debit` SGD spent this month (a delivered SMS). */
+  async function spent(t: TestApp, debit: string): Promise<void> {
+    await insertTransaction(t.db, {
+      kind: 'sms',
+      direction: 'out',
+      status: 'delivered',
+      tag: `hs-test-spent-${debit}`,
+      to_number: '+6591110000',
+      contact_number: '+6591110000',
+      currency: 'SGD',
+      debit,
+    });
+  }
+
   async function jobsOf(t: TestApp, queue: string) {
     return t.db.selectFrom('jobs').select(['state', 'run_at']).where('queue', '=', queue).execute();
   }
@@ -128,6 +142,23 @@ describe.each(testEngines())('undo window and spend cap on faxes and calls (%s)'
     expect(rows[1]?.status).not.toBe('canceled');
   });
 
+  test('a fax whose pages would pass the cap is refused once they are counted: the card says why, nothing is faxed', async () => {
+    const t = await app();
+    expect(await command(t, 'balance cap 1', ADMIN)).toMatch(/Monthly spend cap set/);
+    await spent(t, '0.990'); // under the cap: the form takes the fax
+    const file = t.slack.addFile(await pdf(2), { name: 'two-pages.pdf' });
+    const view = await openFaxModal(t, '', { user: MEMBER, channel: CHANNEL });
+    await t.sendSigned(faxSubmission(view, { to: '+65 6123 4567', file }, { user: MEMBER }));
+    // 2 pages × SGD 0.015 would bring the month to SGD 1.020.
+    const failed = await waitForCard(t.slack, CHANNEL, /^Fax to .*: failed/);
+    const shown = JSON.stringify(failed.args['blocks']);
+    expect(shown).toMatch(/Not sent: this would pass the monthly spend cap/);
+    expect(shown).toMatch(/this send: about SGD 0\.030; cap: SGD 1\.000/);
+    expect(buttonValue(failed, ACTION.faxRetry)).toBeDefined(); // once an admin raises the cap
+    await t.whenIdle();
+    expect(await faxes(t)).toEqual([]);
+  });
+
   test('fax Retry refused by the spend cap: the user is told why with the figures, nothing is sent', async () => {
     const t = await app();
     const file = t.slack.addFile(await pdf(1), { name: 'a.pdf' });
@@ -139,16 +170,7 @@ describe.each(testEngines())('undo window and spend cap on faxes and calls (%s)'
     await t.whenIdle();
 
     expect(await command(t, 'balance cap 1', ADMIN)).toMatch(/Monthly spend cap set/);
-    await insertTransaction(t.db, {
-      kind: 'sms',
-      direction: 'out',
-      status: 'delivered',
-      tag: 'hs-test-spent',
-      to_number: '+6591110000',
-      contact_number: '+6591110000',
-      currency: 'SGD',
-      debit: '1.000',
-    });
+    await spent(t, '1.000');
     const answer = await click(t, ACTION.faxRetry, id ?? '', MEMBER);
     expect(answer).toMatch(/Not sent: this would pass the monthly spend cap/);
     expect(answer).toMatch(/Spent this month: SGD 1\.\d+; cap: SGD 1\.000/);

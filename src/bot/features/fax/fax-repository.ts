@@ -69,7 +69,8 @@ export interface NewOutboundFax {
  * Throws SpendCapRefusedError (nothing written) when the monthly spend cap is already reached.
  */
 export async function createOutboundFax(db: Kysely<Database>, fax: NewOutboundFax): Promise<TransactionRow | null> {
-  // The cost of a fax depends on its pages, known only once Hoiio prices it: refused once the cap is reached.
+  // The pages, and so the cost, are known only in the job (which checks the cap again with its estimate): here a
+  // fax is refused once the cap is reached.
   const cap = await checkSpendCap(db, { estimate: '0' });
   if (!cap.ok) throw new SpendCapRefusedError(cap.message);
   const runAt = await undoRunAt(db, new Date());

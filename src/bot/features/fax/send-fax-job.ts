@@ -1,6 +1,6 @@
 /**
  * The `fax.send` job: the Slack file → checks (size, `%PDF-`, pages) → optional cover page → rate estimate →
- * `fax/send`. Never sends twice: the row goes `sending` before the call, and a job that finds it `sending` (the
+ * spend cap → `fax/send`. Never sends twice: the row goes `sending` before the call, and a job that finds it `sending` (the
  * previous attempt died mid-call) marks it `unknown` for Check status instead.
  */
 import { findContact } from '../../../db/repositories/contacts.js';
@@ -21,6 +21,7 @@ import {
 import { partyName } from '../../cards/card-parts.js';
 import { enqueueCardSync } from '../../cards/enqueue-card-sync.js';
 import type { BotDeps } from '../../deps.js';
+import { checkSpendCap } from '../admin/spend-cap.js';
 import type { JobContext, JobHandler, QueuedJob } from '../index.js';
 import { applyFaxResult } from './apply-fax-result.js';
 import { failFax } from './fail-fax.js';
@@ -118,6 +119,14 @@ async function sendFax(deps: BotDeps, txn: TransactionRow, job: QueuedJob, conte
       return;
     }
     logger.warn({ err: error, transactionId: txn.id }, 'fax rate unavailable; sending without an estimate');
+  }
+  if (estimate !== undefined) {
+    // At submit the pages were not known; now the estimate is, and the cap refuses a fax that would pass it.
+    const cap = await checkSpendCap(db, { estimate: estimate.amount, currency: estimate.currency });
+    if (!cap.ok) {
+      await failFax(deps, txn, { error: cap.message, errorCode: 'spend_cap', retryable: true });
+      return;
+    }
   }
 
   const started = await db.transaction().execute(async (trx) => {
