@@ -119,7 +119,9 @@ export async function startBotApp(
     url,
     stop: () => {
       stopping ??= (async () => {
-        if (bot.receiver.mode === 'socket') await bot.app.stop();
+        // Not app.stop(): Bolt's SocketModeReceiver does not wait for the socket to close; the client's disconnect()
+        // resolves once the close handshake is done (or the connection is gone), so no envelope arrives after this.
+        if (bot.receiver.mode === 'socket') await bot.receiver.receiver.client.disconnect();
         await close(bot.server);
       })();
       return stopping;

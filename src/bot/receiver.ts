@@ -57,7 +57,7 @@ function dispatchError({ error, logger, request, response }: ReceiverDispatchErr
 export function toSlackLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   let name: string | undefined;
-  const line = (msg: unknown[]) => (name === undefined ? format(...msg) : `${name} ${format(...msg)}`);
+  const line = (msg: unknown[]) => maskTickets(name === undefined ? format(...msg) : `${name} ${format(...msg)}`);
   return {
     debug: (...msg: unknown[]) => logger.debug(line(msg)),
     info: (...msg: unknown[]) => logger.info(line(msg)),
@@ -72,4 +72,12 @@ export function toSlackLogger(logger: Logger): BoltLogger {
       name = next;
     },
   };
+}
+
+/**
+ * Socket Mode's websocket URL (apps.connections.open's answer, which the WebClient logs at debug) carries a ticket
+ * that lets whoever holds it connect as this app: it is masked like a secret.
+ */
+function maskTickets(text: string): string {
+  return text.replace(/([?&]ticket=)[^&\s"'\\]+/g, '$1****');
 }

@@ -1,10 +1,12 @@
 /**
  * A fake Slack Web API on 127.0.0.1 (port 0) for tests: records every call and answers the methods the app uses.
  * Point SLACK_API_URL at `fake.apiUrl`. Unknown methods answer `unknown_method` and are recorded, so a test can
- * assert `fake.unexpectedCalls()` is empty.
+ * assert `fake.unexpectedCalls()` is empty. Started with an `appToken`, it also speaks Socket Mode: it answers
+ * `apps.connections.open` for that token and serves the websocket (`fake.socketMode`, fake-slack-socket.ts).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSocketMode } from './fake-slack-socket.js';
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`), or `response_url`, `file_upload`, `file_download`. */
@@ -70,18 +72,24 @@ export type CallHook = (call: RecordedCall) => void | Promise<void>;
 export interface FakeSlackOptions {
   /** The only bot token accepted; default `xoxb-test-token`. */
   readonly botToken?: string;
+  /** An app-level token (`xapp-…`): the only one `apps.connections.open` accepts; Socket Mode is served. */
+  readonly appToken?: string;
 }
 
 export const FAKE_TEAM_ID = 'T0FAKETEAM';
 export const FAKE_BOT_USER_ID = 'U0FAKEBOT';
 export const FAKE_BOT_ID = 'B0FAKEBOT';
+/** The app's id (`api_app_id` in requests, `connection_info.app_id` in Socket Mode's hello). */
+export const FAKE_APP_ID = 'A0FAKEAPP';
 
 const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'unfurls']);
 const MAX_BODY = 64 * 1024 * 1024;
 
 export class FakeSlack {
   readonly botToken: string;
+  readonly appToken: string | undefined;
   #origin = '';
+  #socketMode: FakeSocketMode | undefined;
   #server = createServer((req, res) => {
     this.#handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
@@ -101,16 +109,24 @@ export class FakeSlack {
   #tsMicros = 0;
   #ids = 0;
 
-  constructor({ botToken = 'xoxb-test-token' }: FakeSlackOptions = {}) {
+  constructor({ botToken = 'xoxb-test-token', appToken }: FakeSlackOptions = {}) {
     this.botToken = botToken;
+    this.appToken = appToken;
   }
 
-  /** Starts the fake on 127.0.0.1, port 0. */
+  /** Starts the fake on 127.0.0.1, port 0 (and, with an `appToken`, its Socket Mode websocket on another port). */
   static async start(options?: FakeSlackOptions): Promise<FakeSlack> {
     const fake = new FakeSlack(options);
     await new Promise<void>((resolve) => fake.#server.listen(0, '127.0.0.1', resolve));
     fake.#origin = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    if (fake.appToken !== undefined) fake.#socketMode = await FakeSocketMode.start(FAKE_APP_ID);
     return fake;
+  }
+
+  /** The Socket Mode side (only when started with an `appToken`). */
+  get socketMode(): FakeSocketMode {
+    if (this.#socketMode === undefined) throw new Error('fake Slack: started without an appToken: no Socket Mode');
+    return this.#socketMode;
   }
 
   get origin(): string {
@@ -188,6 +204,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    await this.#socketMode?.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -222,8 +239,10 @@ export class FakeSlack {
         if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
       } else if (failure !== undefined && failure.error !== undefined) {
         body = { ok: false, error: failure.error };
+      } else if (method === 'apps.connections.open') {
+        body = this.#connectionsOpen(callToken);
       } else if (callToken !== this.botToken) {
-        body = { ok: false, error: callToken === undefined ? 'not_authed' : 'invalid_auth' };
+        body = { ok: false, error: this.#tokenError(callToken) };
       } else {
         body = this.#answer(method, args);
       }
@@ -299,6 +318,19 @@ export class FakeSlack {
       response: { status: 404, body: { ok: false, error: 'unknown_method' } },
     });
     res.writeHead(404).end();
+  }
+
+  /** Socket Mode's URL, for the app-level token only (a bot token is the wrong type of token, as on Slack). */
+  #connectionsOpen(token: string | undefined): Record<string, unknown> {
+    if (this.#socketMode === undefined || token !== this.appToken) {
+      return { ok: false, error: token === this.botToken ? 'not_allowed_token_type' : this.#tokenError(token) };
+    }
+    return { ok: true, url: this.#socketMode.openUrl() };
+  }
+
+  #tokenError(token: string | undefined): string {
+    if (token === undefined) return 'not_authed';
+    return token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth';
   }
 
   #record(call: Omit<RecordedCall, 'seq' | 'at'>): RecordedCall {

@@ -41,7 +41,10 @@ export interface TestAppOptions {
   readonly engine?: TestEngine;
   /** A database opened by the test file (shared by its tests; not closed by `stop()`). Default: a fresh one. */
   readonly database?: TestDatabase;
-  /** Extra environment (DEFAULT_CHANNEL, HOIIO_WEBHOOK_TOKEN, LOG_LEVEL…) over the test defaults. */
+  /**
+   * Extra environment (DEFAULT_CHANNEL, HOIIO_WEBHOOK_TOKEN, LOG_LEVEL…) over the test defaults. SLACK_APP_TOKEN
+   * starts the app in Socket Mode, connected to the fake Slack's websocket before `startTestApp` resolves.
+   */
   readonly env?: Record<string, string>;
   /** Default: every shipped feature. */
   readonly features?: readonly Feature[];
@@ -139,7 +142,11 @@ interface Incarnation {
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await openTestDatabase(options.engine ?? 'pglite'));
-  const slack = options.slack ?? (await FakeSlack.start({ botToken: TEST_BOT_TOKEN }));
+  const appToken = options.env?.['SLACK_APP_TOKEN'];
+  // With SLACK_APP_TOKEN the app runs in Socket Mode: the fake accepts that token and serves the websocket.
+  const slack =
+    options.slack ??
+    (await FakeSlack.start({ botToken: TEST_BOT_TOKEN, ...(appToken !== undefined ? { appToken } : {}) }));
   const logs: string[] = [];
   const env = {
     SLACK_BOT_TOKEN: slack.botToken,
