@@ -35,6 +35,8 @@ export interface EmbeddedSandboxOptions {
   readonly onAttempt?: (attempt: HoiioAttempt) => void;
   /** The sandbox's simulated delays multiplier (tests: small). */
   readonly timeScale?: number;
+  /** `fetch` the sandbox sends its notifications with (default: the global one). */
+  readonly notifyFetch?: typeof fetch;
 }
 
 export function createEmbeddedSandbox(options: EmbeddedSandboxOptions): EmbeddedSandbox {
@@ -77,6 +79,7 @@ export function createEmbeddedSandbox(options: EmbeddedSandboxOptions): Embedded
           forwarding: { voice: webhookUrls.url('voice'), fax: webhookUrls.url('fax'), sms: webhookUrls.url('sms') },
           logger: options.logger.child({ component: 'sandbox' }),
           ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+          ...(options.notifyFetch !== undefined ? { fetch: options.notifyFetch } : {}),
         });
       return sandbox;
     },

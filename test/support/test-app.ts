@@ -54,6 +54,8 @@ export interface TestAppOptions {
   readonly slackChannelIntervalMs?: number;
   /** The sandbox's delay multiplier (default 0.02: a ring takes milliseconds). */
   readonly sandboxTimeScale?: number;
+  /** How the sandbox sends its notifications (default: fetch); e.g. to hold them while the app restarts. */
+  readonly sandboxNotifyFetch?: typeof fetch;
   /** Job backoff (default 50 ms doubling to 1 s, so Slack-down tests recover quickly). */
   readonly jobBackoff?: { baseMs?: number; capMs?: number };
   /** A fake Slack of the test's own (not closed by `stop()`). Default: a fresh one. */
@@ -178,6 +180,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const embedded = createEmbeddedSandbox({
       logger,
       timeScale: options.sandboxTimeScale ?? 0.02,
+      ...(options.sandboxNotifyFetch ? { notifyFetch: options.sandboxNotifyFetch } : {}),
       onAttempt: hoiioAttemptRecorder(metrics),
     });
     const deps: BotDeps = {

@@ -25,9 +25,15 @@ export const STEP_MS = {
   talk: 800,
   /** Sending or receiving a fax. */
   fax: 900,
-  /** How long a caller waits for the application's next block before hanging up. */
+  /** How long a caller waits for the application's next block before hanging up (see {@link MIN_PATIENCE_MS}). */
   callerPatience: 30_000,
 } as const;
+
+/**
+ * Real milliseconds a caller waits for the application's next block at the least, whatever the time scale: a
+ * compressed clock speeds up the simulated world, not the application under test.
+ */
+export const MIN_PATIENCE_MS = 5_000;
 
 /** Seconds a step stands for in billing (time is compressed, billing is not). */
 export const SIM_SECONDS = { play: 6, gather: 5, transferRing: 20, talk: 90, record: 20, fax: 60 } as const;

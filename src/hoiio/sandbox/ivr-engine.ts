@@ -6,7 +6,7 @@
  * against whatever blocks the application sends.
  */
 import { addMoney, type Money, multiplyMoney } from '../money.js';
-import { type SandboxContext, SIM_SECONDS, STEP_MS } from './context.js';
+import { MIN_PATIENCE_MS, type SandboxContext, SIM_SECONDS, STEP_MS } from './context.js';
 import { amount, billedMinutes, type EndpointResult, hoiioDate } from './endpoint.js';
 import { silentMp3 } from './mp3.js';
 import type { NotificationParams } from './notifier.js';
@@ -404,9 +404,13 @@ export class IvrEngine {
   /** The caller waits for the next block, then gives up and hangs up. */
   #wait(s: IvrSession, url: string): void {
     s.cancelPatience();
-    s.cancelPatience = this.ctx.scheduler.after(STEP_MS.callerPatience, () => {
-      if (s.state !== 'ended' && !s.busy) this.#end(s, { url, block: 'hangup', tag: undefined });
-    });
+    s.cancelPatience = this.ctx.scheduler.after(
+      STEP_MS.callerPatience,
+      () => {
+        if (s.state !== 'ended' && !s.busy) this.#end(s, { url, block: 'hangup', tag: undefined });
+      },
+      MIN_PATIENCE_MS,
+    );
   }
 
   #end(s: IvrSession, notice: EndNotice | undefined): void {

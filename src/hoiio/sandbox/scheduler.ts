@@ -24,8 +24,12 @@ export class Scheduler {
     return this.#closed;
   }
 
-  /** Runs `fn` after `ms` simulated milliseconds (times the time scale). */
-  after(ms: number, fn: () => void): Cancel {
+  /**
+   * Runs `fn` after `ms` simulated milliseconds (times the time scale), and at least `minRealMs` real ones: for
+   * waits on the other side (a caller waiting for the application), which a compressed clock must not shorten
+   * below what a busy application needs.
+   */
+  after(ms: number, fn: () => void, minRealMs = 0): Cancel {
     if (this.#closed) return () => {};
     const timer = setTimeout(
       () => {
@@ -37,7 +41,7 @@ export class Scheduler {
         }
         this.#check();
       },
-      Math.max(0, Math.round(ms * this.timeScale)),
+      Math.max(0, minRealMs, Math.round(ms * this.timeScale)),
     );
     this.#timers.add(timer);
     return () => {
