@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { type BotApp, createBotApp, type RunningBotApp, startBotApp } from '../../src/bot/app.js';
 import { type BotDeps, createWorkerSlackClient, platformDeps, systemClock } from '../../src/bot/deps.js';
 import { REQUIRED_SCOPES } from '../../src/bot/features/admin/status-checks.js';
@@ -23,7 +23,7 @@ import { HoiioClient } from '../../src/hoiio/hoiio-client.js';
 import { createLogger, serializeError } from '../../src/logger.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { eventCallback, FORM, interaction, sendSigned, slashCommand } from '../support/slack-requests.js';
-import { openTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openTestDatabase, type TestDatabase, useTestDatabase } from '../support/test-db.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
@@ -42,13 +42,7 @@ interface Harness {
   ): Promise<Response>;
 }
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = useTestDatabase();
 
 let slack: FakeSlack;
 beforeEach(async () => {

@@ -7,12 +7,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PDFDocument } from 'pdf-lib';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { type FakeHoiio, ok, startFakeHoiio } from '../support/fake-hoiio.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { testEngines, useTestDatabase } from '../support/test-db.js';
 import { CUSTOMER, latestVersion, posts, tsOf } from './inbound-helpers.js';
 
 const FAXES = 'C0FAXES';
@@ -75,17 +75,10 @@ async function mediaServer(pdf: Uint8Array): Promise<MediaServer> {
 }
 
 describe.each(testEngines())('incoming fax media safety (%s)', (engine) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(engine);
   let pdf: Uint8Array;
   beforeAll(async () => {
-    database = await openTestDatabase(engine);
     pdf = await twoPagePdf();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
   });
 
   interface Setup {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import type { Feature } from '../../src/bot/features/index.js';
 import type { InboundHandler, NotificationOf } from '../../src/bot/inbound/inbound-registry.js';
 import { PermanentJobError } from '../../src/db/job-errors.js';
 import { signHoiioBody } from '../../src/hoiio/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { testEngines, useTestDatabase } from '../support/test-db.js';
 
 /** A tiny relay feature for incoming SMS, registered through the public registry; it records what it got. */
 function recordingRelay(
@@ -44,16 +44,7 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
 }
 
 describe.each(testEngines())('webhook intake and relay (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const database = useTestDatabase(engine);
 
   async function start(feature?: Feature): Promise<TestApp> {
     const t = await startTestApp({ database, features: [], extraFeatures: feature ? [feature] : [] });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { enqueueCardSync, enqueueMediaUpload } from '../../src/bot/cards/enqueue-card-sync.js';
 import { escapeMrkdwn } from '../../src/bot/slack-text.js';
 import { json } from '../../src/db/json.js';
@@ -12,23 +12,14 @@ import {
 import type { TransactionRow } from '../../src/db/tables/transactions.js';
 import { CARD_CUSTOMER, insertCardRow, okCall, posterTestFeature } from '../support/card-rows.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { testEngines, useTestDatabase } from '../support/test-db.js';
 
 const CUSTOMER = CARD_CUSTOMER;
 
 const testFeature = posterTestFeature();
 
 describe.each(testEngines())('Slack poster (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const database = useTestDatabase(engine);
 
   async function start(options: Partial<TestAppOptions> = {}): Promise<TestApp> {
     const t = await startTestApp({ database, features: [], extraFeatures: [testFeature], ...options });

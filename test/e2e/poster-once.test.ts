@@ -5,14 +5,14 @@
  * file (files.info) and updates it instead of posting again.
  */
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { json } from '../../src/db/json.js';
 import { findTransactionById } from '../../src/db/repositories/transactions.js';
 import { CARD_CUSTOMER, insertCardRow, okCall, posterTestFeature } from '../support/card-rows.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { testEngines, useTestDatabase } from '../support/test-db.js';
 
 const CUSTOMER = CARD_CUSTOMER;
 
@@ -54,16 +54,7 @@ async function fired(db: Kysely<Database>, table: string): Promise<boolean> {
 }
 
 describe.each(testEngines())('one post when the ts is lost (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const database = useTestDatabase(engine);
 
   async function start(): Promise<TestApp> {
     const t = await startTestApp({ database, features: [], extraFeatures: [testFeature] });

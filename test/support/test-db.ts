@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createPgliteSnapshot, type DatabaseHandle, openDatabase } from '../../src/db/open-database.js';
@@ -32,6 +32,38 @@ export function testEngines(): TestEngine[] {
  */
 export async function openTestDatabase(engine: TestEngine = 'pglite'): Promise<TestDatabase> {
   return engine === 'pglite' ? openPgliteTestDatabase() : openPostgresTestDatabase();
+}
+
+/**
+ * Call inside a `describe` (or at the top of a file): opens `engine`'s test database before the block's tests,
+ * empties it before each test and closes it after the block. The result stands for that database while it is open
+ * (reading it outside the block's hooks and tests throws).
+ */
+export function useTestDatabase(engine: TestEngine = 'pglite'): TestDatabase {
+  let database: TestDatabase | undefined;
+  const current = (): TestDatabase => {
+    if (!database) throw Object.assign(new Error('the test database is not open'), { code: 'test_db_not_open' });
+    return database;
+  };
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(async () => {
+    await database?.close();
+    database = undefined;
+  });
+  beforeEach(async () => {
+    await current().reset();
+  });
+  return new Proxy({} as TestDatabase, {
+    get: (_, key) => Reflect.get(current(), key),
+    has: (_, key) => Reflect.has(current(), key),
+    ownKeys: () => Reflect.ownKeys(current()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const found = Reflect.getOwnPropertyDescriptor(current(), key);
+      return found && { ...found, configurable: true };
+    },
+  });
 }
 
 async function openPgliteTestDatabase(): Promise<TestDatabase> {

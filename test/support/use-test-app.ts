@@ -1,7 +1,7 @@
 /** The set-up most e2e files share: one database per describe block, reset between tests, and the app on it. */
-import { afterAll, beforeAll, beforeEach, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
-import { openTestDatabase, type TestDatabase, type TestEngine } from './test-db.js';
+import { type TestDatabase, type TestEngine, useTestDatabase } from './test-db.js';
 
 export interface TestAppSetup {
   /** This block's database: open from its `beforeAll` to its `afterAll`, emptied before each test. */
@@ -12,26 +12,11 @@ export interface TestAppSetup {
 
 /** Call inside a `describe`: registers the open, reset and close hooks of `engine`'s test database. */
 export function useTestApp(engine: TestEngine): TestAppSetup {
-  let database: TestDatabase | undefined;
-  const current = (): TestDatabase => {
-    if (!database) throw Object.assign(new Error('the test database is not open'), { code: 'test_db_not_open' });
-    return database;
-  };
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await current().close();
-  });
-  beforeEach(async () => {
-    await current().reset();
-  });
+  const database = useTestDatabase(engine);
   return {
-    get database() {
-      return current();
-    },
+    database,
     async startApp(options = {}) {
-      const t = await startTestApp({ ...options, database: current() });
+      const t = await startTestApp({ ...options, database });
       onTestFinished(() => t.stop());
       return t;
     },

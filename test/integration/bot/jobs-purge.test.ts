@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { QUEUE } from '../../../src/bot/ids.js';
 import { DONE_JOB_RETENTION_MS, runJobsPurge, scheduleJobsPurge } from '../../../src/bot/jobs-purge.js';
 import { enqueueJob } from '../../../src/db/job-queue.js';
 import { createLogger } from '../../../src/logger.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { testEngines, useTestDatabase } from '../../support/test-db.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe.each(testEngines())('jobs purge on %s', (engine) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await t.reset();
-  });
+  const t = useTestDatabase(engine);
 
   async function finishedJob(key: string, daysAgo: number, state: 'done' | 'dead' = 'done') {
     const job = await enqueueJob(t.db, { queue: 'x', dedupeKey: key });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { notificationDedupeKey, rejectedDedupeKey } from '../../../src/bot/inbound/dedupe-key.js';
 import {
   generateWebhookToken,
@@ -8,7 +8,7 @@ import {
 } from '../../../src/bot/webhook-urls.js';
 import { setSetting } from '../../../src/db/repositories/settings.js';
 import { parseNotification } from '../../../src/hoiio/index.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { testEngines, useTestDatabase } from '../../support/test-db.js';
 
 describe('WebhookUrls', () => {
   const token = 'tok_0123456789abcdefghijklmnop';
@@ -39,16 +39,7 @@ describe('WebhookUrls', () => {
 });
 
 describe.each(testEngines())('resolveWebhookTokens (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.reset();
-  });
+  const database = useTestDatabase(engine);
 
   test('generates a token on first start and keeps it; a configured one wins', async () => {
     const first = await resolveWebhookTokens(database.db, undefined);

@@ -1,20 +1,15 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
+import { beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { countJobs, enqueueJob, findJobById } from '../../../src/db/job-queue.js';
 import { JobWorker } from '../../../src/db/job-worker.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { testEngines, useTestDatabase } from '../../support/test-db.js';
 import { type Child, startChild } from './child-process.js';
 
 const engines = testEngines().filter((e) => e === 'postgres');
 
 describe.skipIf(engines.length === 0)('worker processes on one PostgreSQL', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase('postgres');
-  });
-  afterAll(() => t?.close());
+  const t = useTestDatabase('postgres');
   beforeEach(async () => {
-    await t.reset();
     await sql`create table if not exists test_job_runs (job_id bigint not null, owner text not null)`.execute(t.db);
   });
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { migrations } from '../../../migrations/index.js';
 import { json } from '../../../src/db/json.js';
 import { migrateDown, migrateToLatest } from '../../../src/db/migrate.js';
@@ -7,9 +7,9 @@ import { openDatabase } from '../../../src/db/open-database.js';
 import {
   databaseUrlFor,
   dropDatabase,
-  openTestDatabase,
   type TestDatabase,
   testEngines,
+  useTestDatabase,
   withDatabase,
 } from '../../support/test-db.js';
 
@@ -21,12 +21,7 @@ async function tableNames(t: TestDatabase): Promise<string[]> {
 }
 
 describe.each(testEngines())('schema on %s', (engine) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(engine);
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestDatabase(engine);
 
   test('migrations go up, down and up again', async () => {
     const all = [

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { insertAuditLog, listAuditLog } from '../../../src/db/repositories/audit-log.js';
 import {
   claimContactThread,
@@ -32,18 +32,13 @@ import {
   updateTransactionStatus,
 } from '../../../src/db/repositories/transactions.js';
 import { findUserPhones, mergeUserPrefs, setUserPhone } from '../../../src/db/repositories/user-profiles.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { testEngines, useTestDatabase } from '../../support/test-db.js';
 
 const CUSTOMER = '+6591234567';
 const OURS = '+6561234567';
 
 describe.each(testEngines())('repositories on %s', (engine) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(engine);
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestDatabase(engine);
 
   const outboundSms = (tag: string, extra: Record<string, unknown> = {}) =>
     insertTransaction(t.db, {
