@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, onTestFinished, test, vi } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { upsertNumberRoute } from '../../src/db/repositories/number-routes.js';
 import type { TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
@@ -49,6 +49,38 @@ describe.each(testEngines())('inbound delivery (%s)', (engine) => {
     await upsertNumberRoute(t.db, { number: t.sandbox.voiceNumber, channel_id: SUPPORT });
     await upsertNumberRoute(t.db, { number: t.sandbox.faxNumber, channel_id: SUPPORT });
     return t;
+  }
+
+  async function processedEvents(t: TestApp): Promise<number> {
+    return (await t.db.selectFrom('inbound_events').select('id').where('state', '=', 'processed').execute()).length;
+  }
+
+  /**
+   * Resolves once `check` holds, checking now and again after every job outcome of the worker (an event is marked
+   * processed by its inbound.relay job). No time limit of its own: the test's timeout is the only one.
+   */
+  async function afterJobsUntil(t: TestApp, check: () => Promise<boolean>): Promise<void> {
+    const events = ['job:done', 'job:failed', 'job:dead'] as const;
+    let outcomes = 0;
+    let wake: () => void = () => undefined;
+    const onOutcome = () => {
+      outcomes += 1;
+      wake();
+    };
+    for (const event of events) t.worker.on(event, onOutcome);
+    try {
+      for (;;) {
+        const seen = outcomes;
+        if (await check()) return;
+        if (outcomes === seen) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+      }
+    } finally {
+      for (const event of events) t.worker.off(event, onOutcome);
+    }
   }
 
   async function eventStates(t: TestApp): Promise<string[]> {
@@ -158,20 +190,18 @@ describe.each(testEngines())('inbound delivery (%s)', (engine) => {
     expect(calls[2]?.args['thread_ts']).toBe(tsOf(calls[1]));
   });
 
-  test('Slack down (503) for a while, then back: everything is delivered, in order, once', async () => {
+  // Waits out six backoffs after 503s: a generous limit for a loaded machine.
+  test('Slack down (503) for a while, then back: everything is delivered, in order, once', {
+    timeout: 90_000,
+  }, async () => {
     const t = await app();
     for (let i = 0; i < 6; i++) t.slack.failNext('chat.postMessage', { status: 503 });
     const senders = [CUSTOMER, OTHER_CUSTOMER, CUSTOMER];
     for (const [i, from] of senders.entries()) {
       await t.sandbox.trigger.sms({ from, to: t.sandbox.voiceNumber, msg: `message ${i + 1}` });
-      await vi.waitFor(
-        async () => {
-          expect(
-            await t.db.selectFrom('inbound_events').select('id').where('state', '=', 'processed').execute(),
-          ).toHaveLength(i + 1);
-        },
-        { timeout: 10_000, interval: 20 },
-      );
+      // Relayed (its posts queued) before the next one arrives, so the threads' order is known.
+      await afterJobsUntil(t, async () => (await processedEvents(t)) > i);
+      expect(await processedEvents(t)).toBe(i + 1);
     }
     await t.slack.waitForCall(
       'chat.postMessage',

@@ -176,16 +176,23 @@ describe.each(testEngines())('Socket Mode (%s)', (engine) => {
     expectAppTokenOnlyInConnectionsOpen(t);
   });
 
-  test('the socket dropped by Slack: the app reconnects by itself and handles the next envelope; /healthz stays 200', async () => {
+  // The socket client waits about 5 s before each of the two reconnects: a generous limit for a loaded machine.
+  test('the socket dropped by Slack: the app reconnects by itself and handles the next envelope; /healthz stays 200', {
+    timeout: 120_000,
+  }, async () => {
     const t = await app();
     const socket = t.slack.socketMode;
     for (const [i, how] of ([{ disconnect: 'refresh_requested' }, { terminate: true }] as const).entries()) {
       const old = await socket.drop(how);
+      // Checked in the same turn as the close (no I/O in between), so however soon the client reconnects, no new
+      // connection can have been accepted yet: nothing can reach the app through Slack between connections.
+      expect(socket.connections()).toHaveLength(i + 1);
+      const gap = command(t, 'help', 'C0GAP');
       expect(old.closedAt).toBeDefined();
-      // between connections: the app's own routes are up, and nothing can reach it through Slack
+      await expect(gap).rejects.toThrow(/no open Socket Mode connection/);
+      // while the client reconnects, the app's own routes are up
       expect(await status(t.url, '/healthz')).toBe(200);
       expect(await status(t.url, '/slack/events', { method: 'POST', body: 'x' })).toBe(404);
-      await expect(command(t, 'help', 'C0GAP')).rejects.toThrow(/no open Socket Mode connection/);
       const next = await socket.waitForConnection(i + 2);
       expect(next.ticket).not.toBe(old.ticket);
       expect(t.slack.calls('apps.connections.open')).toHaveLength(i + 2);

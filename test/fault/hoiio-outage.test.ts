@@ -24,7 +24,13 @@ let rig: FaultRig;
 let n = 0;
 
 beforeAll(async () => {
-  rig = await FaultRig.create({ storage: primaryEngine(), hoiioProxy: true });
+  rig = await FaultRig.create({
+    storage: primaryEngine(),
+    hoiioProxy: true,
+    // A send gives up after 10 refused attempts: with backoff up to 2 s that is seconds away, so a loaded machine
+    // still sees the refused sends queued and retrying before the outage ends.
+    env: { JOB_BACKOFF_CAP_MS: '2000' },
+  });
   await rig.startApp();
   await rig.setForwarding();
   // Bolt's first request calls auth.test: done here, so every send below is acked the same way.
@@ -49,12 +55,20 @@ async function send(phase: string): Promise<Send> {
   return s;
 }
 
+/** Whether `c` is a successful post of the card of `s`. */
+function isCardPost(c: RecordedCall, s: Send): boolean {
+  return (
+    c.method === 'chat.postMessage' &&
+    c.response.status === 200 &&
+    (c.response.body as { ok?: boolean } | null)?.ok === true &&
+    c.args['channel'] === CHANNEL &&
+    c.args['text']?.startsWith(`SMS to ${s.dest}:`) === true
+  );
+}
+
 /** The card's post and its latest write (post or update). */
 function card(s: Send): { ts: string; text: string; last: RecordedCall } | undefined {
-  const post = posts(
-    rig.slack,
-    (c) => c.args['channel'] === CHANNEL && c.args['text']?.startsWith(`SMS to ${s.dest}:`),
-  )[0];
+  const post = posts(rig.slack, (c) => isCardPost(c, s))[0];
   if (!post) return undefined;
   const writes = rig.slack
     .calls()
@@ -101,7 +115,9 @@ test('unreachable: nothing reached Hoiio, so the job retries; one SMS each on re
   const retriesBefore = await rig.metric('hoiio_slack_jobs_total', { queue: 'sms.send', outcome: 'retry' });
   await proxy.setFault({ kind: 'refuse' });
   const sends = [await send('refused'), await send('refused'), await send('refused')];
-  // Each send tried and was refused at least twice (time-compressed backoff), still queued, nothing sent.
+  // Every card is posted (channel-serialised and paced, so the last may come well after the first retries)...
+  await Promise.all(sends.map((s) => rig.slack.waitForCall('chat.postMessage', (c) => isCardPost(c, s))));
+  // ...and the sends were tried and refused twice each on average (time-compressed backoff); still queued, nothing sent.
   await vi.waitFor(
     async () => {
       const retries = await rig.metric('hoiio_slack_jobs_total', { queue: 'sms.send', outcome: 'retry' });

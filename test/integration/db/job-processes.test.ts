@@ -33,6 +33,26 @@ describe.skipIf(engines.length === 0)('worker processes on one PostgreSQL', () =
     const a = start('A');
     const b = start('B');
     await Promise.all([a.waitForLine(/ready/), b.waitForLine(/ready/)]);
+    // Every `count` job records its run in test_job_runs: locked, no job can finish, so a worker holds at most its
+    // concurrency (8) of the 1001 jobs and the other must claim some however fast the first one is.
+    let unlock: () => void = () => undefined;
+    const unlocked = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
+    let onLocked: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => {
+      onLocked = resolve;
+    });
+    const holding = t.db.transaction().execute(async (trx) => {
+      await sql`lock table test_job_runs in exclusive mode`.execute(trx);
+      onLocked();
+      await unlocked;
+    });
+    onTestFinished(async () => {
+      unlock();
+      await holding;
+    });
+    await Promise.race([locked, holding]);
     await t.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 1000; i += 100) {
         await trx
@@ -49,6 +69,21 @@ describe.skipIf(engines.length === 0)('worker processes on one PostgreSQL', () =
       }
       await enqueueJob(trx, { queue: 'count', payload: { n: 1000 } }); // and NOTIFY
     });
+    // Both processes claim jobs (SKIP LOCKED shares the work rather than serialising it); then the runs may proceed.
+    await vi.waitFor(
+      async () => {
+        const owners = await t.db
+          .selectFrom('jobs')
+          .select('lease_owner')
+          .distinct()
+          .where('state', '=', 'running')
+          .execute();
+        expect(new Set(owners.map((o) => o.lease_owner))).toEqual(new Set(['A', 'B']));
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    unlock();
+    await holding;
     await vi.waitFor(
       async () => expect(await countJobs(t.db)).toEqual([{ queue: 'count', state: 'done', count: 1001 }]),
       { timeout: 60_000, interval: 100 },
@@ -56,7 +91,7 @@ describe.skipIf(engines.length === 0)('worker processes on one PostgreSQL', () =
     const all = await runs();
     expect(all).toHaveLength(1001);
     expect(new Set(all.map((r) => r.job_id)).size).toBe(1001);
-    // Both processes took part (SKIP LOCKED shares the work rather than serialising it).
+    // Both processes took part.
     expect(new Set(all.map((r) => r.owner))).toEqual(new Set(['A', 'B']));
     a.proc.kill('SIGTERM');
     b.proc.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import {
   backoffDelayMs,
   claimJobs,
@@ -18,19 +18,17 @@ import {
   renewLease,
 } from '../../../src/db/job-queue.js';
 import { type JobHandler, JobWorker } from '../../../src/db/job-worker.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../../support/test-db.js';
+import { testEngines, useTestDatabase } from '../../support/test-db.js';
 
 const claimOpts = { limit: 10, leaseMs: 60_000, owner: 'w1' };
 
 describe.each(testEngines())('job queue on %s', (engine) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(engine);
-  });
-  afterAll(() => t.close());
-  beforeEach(() => t.reset());
+  const t = useTestDatabase(engine);
 
-  function startWorker(handlers: Record<string, JobHandler>, extra: { concurrency?: number } = {}): JobWorker {
+  function startWorker(
+    handlers: Record<string, JobHandler>,
+    extra: { concurrency?: number; backoff?: { baseMs?: number; capMs?: number } } = {},
+  ): JobWorker {
     const worker = new JobWorker({ handle: t, handlers, pollMs: 50, leaseMs: 10_000, ...extra });
     onTestFinished(() => worker.stop({ timeoutMs: 1000 }));
     return worker;
@@ -194,18 +192,23 @@ describe.each(testEngines())('job queue on %s', (engine) => {
 
   test('handler errors: RetryAfterError reschedules, PermanentJobError kills, others back off', async () => {
     let tries = 0;
-    const worker = startWorker({
-      flaky: async () => {
-        tries++;
-        if (tries === 1) throw new RetryAfterError(0);
+    // A backoff of 30–60 s: the failed job cannot come due again (and be reclaimed) while the checks below run.
+    const backoff = { baseMs: 60_000 };
+    const worker = startWorker(
+      {
+        flaky: async () => {
+          tries++;
+          if (tries === 1) throw new RetryAfterError(0);
+        },
+        broken: async () => {
+          throw new PermanentJobError('cannot ever work');
+        },
+        failing: async () => {
+          throw new Error('down');
+        },
       },
-      broken: async () => {
-        throw new PermanentJobError('cannot ever work');
-      },
-      failing: async () => {
-        throw new Error('down');
-      },
-    });
+      { backoff },
+    );
     const failed: unknown[] = [];
     worker.on('job:failed', (_job, error) => failed.push(error));
     const dead = once(worker, 'job:dead');
@@ -221,7 +224,8 @@ describe.each(testEngines())('job queue on %s', (engine) => {
     expect(failed.some((e) => e instanceof RetryAfterError)).toBe(true);
     const row = await findJobById(t.db, failing.id);
     expect(row).toMatchObject({ state: 'pending', attempts: 1, last_error: 'Error: down' });
-    expect(row!.run_at.getTime()).toBeGreaterThan(Date.now());
+    // Backed off by the worker's backoff (half to full of baseMs for a first failure), not retried at once.
+    expect(row!.run_at.getTime()).toBeGreaterThan(Date.now() + backoff.baseMs / 4);
   });
 
   function deferred() {

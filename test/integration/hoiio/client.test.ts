@@ -15,7 +15,12 @@ import {
   HoiioTimeoutError,
   isOutcomeUnknown,
 } from '../../../src/hoiio/errors.js';
-import { HoiioClient, type HoiioClientOptions, type HoiioLogger } from '../../../src/hoiio/hoiio-client.js';
+import {
+  type HoiioAttempt,
+  HoiioClient,
+  type HoiioClientOptions,
+  type HoiioLogger,
+} from '../../../src/hoiio/hoiio-client.js';
 import { type FakeHoiio, ok, startFakeHoiio, status } from '../../support/fake-hoiio.js';
 
 const APP_ID = 'app-7f3c91';
@@ -317,9 +322,13 @@ describe('retries', () => {
   test('a send is not retried after a timeout', async () => {
     fake.reply('sms/send', { hang: true });
     fake.always('sms/send', ok({ txn_ref: 'AA-S-never' }));
-    const err = await caught(client({ timeoutMs: 100 }).sms.send({ dest: '+6591234567', msg: 'x' }));
+    // Counted on the client: the request may still be unread by the fake when the 100 ms run out.
+    const attempts: HoiioAttempt[] = [];
+    const c = client({ timeoutMs: 100, onAttempt: (a) => attempts.push(a) });
+    const err = await caught(c.sms.send({ dest: '+6591234567', msg: 'x' }));
     expect(err).toBeInstanceOf(HoiioTimeoutError);
-    expect(fake.requestsTo('sms/send')).toHaveLength(1);
+    expect(attempts.map((a) => a.errorCode)).toEqual(['hoiio_timeout']);
+    expect(fake.requestsTo('sms/send').length).toBeLessThanOrEqual(1);
     expect(sleeps).toEqual([]);
   });
 
@@ -353,20 +362,34 @@ describe('retries', () => {
     expect(sleeps).toHaveLength(1);
   });
 
-  test('a read is retried after a timeout, a reset, a 5xx and a rate limit, then succeeds', async () => {
+  test('a read is retried after a timeout', async () => {
+    // Every attempt hangs, so each one times out however slow the machine is.
+    fake.always('sms/query_status', { hang: true });
+    const attempts: HoiioAttempt[] = [];
+    const c = client({ timeoutMs: 100, maxRetries: 1, onAttempt: (a) => attempts.push(a) });
+    const err = await caught(c.sms.queryStatus({ txnRef: 'AA-S-1' }));
+    expect(err).toBeInstanceOf(HoiioTimeoutError);
+    expect(attempts.map((a) => [a.attempt, a.errorCode])).toEqual([
+      [0, 'hoiio_timeout'],
+      [1, 'hoiio_timeout'],
+    ]);
+    expect(sleeps).toEqual([375]);
+  });
+
+  test('a read is retried after a reset, a 5xx and a rate limit, then succeeds', async () => {
     fake.reply(
       'sms/query_status',
-      { hang: true },
       { reset: true },
       { body: '<h1>502</h1>', httpStatus: 502 },
       status('error_rate_limit_exceeded'),
       ok({ txn_ref: 'AA-S-1', sms_status: 'delivered' }),
     );
-    const result = await client({ timeoutMs: 100, maxRetries: 4 }).sms.queryStatus({ txnRef: 'AA-S-1' });
+    // A timeout far beyond any reply: a slow machine cannot turn an answer into a timeout.
+    const result = await client({ timeoutMs: 60_000, maxRetries: 3 }).sms.queryStatus({ txnRef: 'AA-S-1' });
     expect(result).toEqual({ txnRef: 'AA-S-1', smsStatus: 'delivered' });
-    expect(fake.requestsTo('sms/query_status')).toHaveLength(5);
-    // capped exponential backoff with jitter 0.5 → 3/4 of each ceiling; the rate limit waits longer
-    expect(sleeps).toEqual([375, 750, 1500, 6000]);
+    expect(fake.requestsTo('sms/query_status')).toHaveLength(4);
+    // capped exponential backoff with jitter 0.5 → 3/4 of each ceiling; the rate limit waits longer (1500 otherwise)
+    expect(sleeps).toEqual([375, 750, 6000]);
   });
 
   test('a read gives up after maxRetries (default 2) with the last error', async () => {

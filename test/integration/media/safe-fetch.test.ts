@@ -290,7 +290,11 @@ describe('answers that are refused', () => {
     );
     expect(error.code).toBe('timeout');
     expect(error.retryable).toBe(true);
-    expect(server.requests).toHaveLength(1);
+    // The total timeout, not the connect one (5 s), whichever phase the 150 ms ran out in.
+    expect(error.message).toMatch(/took too long/);
+    // On a loaded machine the 150 ms may run out before the server has read the request: at most one, never
+    // repeated.
+    expect(server.requests.length).toBeLessThanOrEqual(1);
   });
 
   test('a body that stalls halfway times out', async () => {
