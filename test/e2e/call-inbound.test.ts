@@ -353,6 +353,50 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
     expect(event.state).toBe('unverified');
   });
 
+  test('the answer notification lost (app unreachable): the hang-up that follows becomes a missed-call card, verified with Hoiio', async () => {
+    // Hoiio does not retry: the answer never reaches the app, so nobody is rung and the caller gives up.
+    const t = await app({
+      sandboxNotifyFetch: (input, init) =>
+        String(input).includes('ivr_block=answer') ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init),
+    });
+    await route(t, {});
+    await t.sandbox.trigger.call({ from: CALLER, outcome: 'hangup' });
+    const missed = await waitForCard(t.slack, LINE, /^Call from \+65 9123 4567: missed$/);
+    await t.whenIdle();
+    expect((await ivrItems(t)).flatMap((i) => i.blocks)).toEqual([]); // no block was ever sent
+    expect(JSON.stringify(missed.args['blocks'])).toContain('The app was unreachable when this call came in');
+    expect(buttonValue(missed, ACTION.contactCallBack)).toBe(CALLER);
+    expect(callCards(t).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    const call = await t.db.selectFrom('transactions').selectAll().where('kind', '=', 'ivr').executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ status: 'missed', contact_number: CALLER, our_number: t.sandbox.voiceNumber });
+    const states = await t.db.selectFrom('inbound_events').select('state').orderBy('id').execute();
+    expect(states.map((e) => e.state)).toEqual(['processed']);
+  });
+
+  test('a forged hang-up notification (a call Hoiio does not know) posts nothing', async () => {
+    const t = await app();
+    await route(t, {});
+    const res = await fetch(t.webhookUrl('voice'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        ivr_block: 'hangup',
+        session: 'S999998',
+        txn_ref: 'AA-C-999998',
+        from: CALLER,
+        to: t.sandbox.voiceNumber,
+        call_state: 'ended',
+        duration: '0',
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    await t.whenIdle();
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+    const event = await t.db.selectFrom('inbound_events').selectAll().executeTakeFirstOrThrow();
+    expect(event.state).toBe('unverified');
+    expect(await t.db.selectFrom('transactions').selectAll().execute()).toHaveLength(0);
+  });
+
   test('a ring-list phone Hoiio refuses is skipped; the next one rings', async () => {
     const t = await app();
     await route(t, {});

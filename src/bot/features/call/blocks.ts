@@ -158,6 +158,8 @@ export interface InboundCallCardInput {
   readonly handledAt?: Date | undefined;
   /** The call came to a number without a route. */
   readonly unrouted?: boolean | undefined;
+  /** The call rang while the app could not hear it (its answer notification never came): no greeting was played. */
+  readonly unseen?: boolean | undefined;
 }
 
 const IN_EMOJI: Readonly<Record<InboundCallStatus, string>> = {
@@ -189,6 +191,7 @@ export function inboundCallCard(call: InboundCallCardInput): CardMessage {
   if (call.minutes !== undefined && call.status !== 'ringing') money.push(minutesText(call.minutes));
   if (call.debit !== undefined) money.push(formatMoney(call.debit.amount, call.debit.currency));
   if (money.length > 0) lines.push(money.join(' · '));
+  if (call.unseen) lines.push('_The app was unreachable when this call came in, so nobody was rung._');
   if (call.unrouted) lines.push(`_This number has no route: use \`${COMMAND.hoiio} route\` to send its calls here._`);
   if (call.handledBy !== undefined) {
     lines.push(

@@ -86,5 +86,6 @@ export async function renderInboundCall(txn: TransactionRow, context: CardContex
     handledBy: metaString(meta, 'handled_by'),
     handledAt: metaDate(meta, 'handled_at'),
     unrouted: metaFlag(meta, 'unrouted'),
+    unseen: metaFlag(meta, 'unseen'),
   });
 }

@@ -18,6 +18,7 @@ import { findTransactionByTxnRef, insertTransaction } from '../../../db/reposito
 import type { IvrSessionRow } from '../../../db/tables/ivr-sessions.js';
 import {
   HoiioApiError,
+  HoiioInvalidRequestError,
   HoiioSessionError,
   type IvrNotification,
   isE164,
@@ -86,6 +87,10 @@ export async function relayIvr(n: IvrNotification, context: InboundContext): Pro
   const { deps } = context;
   const note: Notification = { ...n, recordSeconds: recordSeconds(n) };
   const step = parseStep(n.extra['step']);
+  if (n.block !== 'answer' && n.callState === 'ended') {
+    const unseen = await relayUnseenCall(n, context);
+    if (unseen !== undefined) return unseen;
+  }
   for (let attempt = 0; attempt < 5; attempt++) {
     const plan = await deps.db.transaction().execute((trx) => planStep(trx, deps, n, note, step, context.event.id));
     if (plan.kind === 'conflict') continue;
@@ -102,6 +107,69 @@ export async function relayIvr(n: IvrNotification, context: InboundContext): Pro
       : outcome;
   }
   throw Object.assign(new Error(`IVR session ${n.session} kept changing`), { code: 'ivr_session_conflict' });
+}
+
+/**
+ * The end of a call whose answer notification never reached us (the app was down or restarting when it rang, and
+ * Hoiio does not retry): without this the caller would vanish. Once voice/query_status confirms the call, it
+ * becomes a missed call with Hoiio's billing and a card in the caller's thread. Undefined: the session is known (the
+ * driver takes the notification).
+ */
+async function relayUnseenCall(n: IvrNotification, context: InboundContext): Promise<InboundOutcome | undefined> {
+  const { deps } = context;
+  if ((await findIvrSession(deps.db, n.session)) !== undefined) return undefined;
+  try {
+    await deps.hoiio.voice.queryStatus({ txnRef: n.txnRef }, { signal: context.signal });
+  } catch (error) {
+    if (error instanceof HoiioInvalidRequestError)
+      return { state: 'unverified', reason: 'Hoiio does not know this call' };
+    throw error; // Hoiio unreachable: the job retries
+  }
+  const from = n.from !== undefined && isE164(n.from) ? n.from : undefined;
+  const to = n.to !== undefined && isE164(n.to) ? n.to : undefined;
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const route = await loadIvrRoute(trx, to, deps.config.defaultChannel, from);
+    const txn =
+      (await insertTransaction(trx, {
+        kind: 'ivr',
+        direction: 'in',
+        status: 'missed',
+        txn_ref: n.txnRef,
+        from_number: from ?? null,
+        to_number: to ?? null,
+        contact_number: from ?? null,
+        our_number: to ?? null,
+        slack_channel_id: route.channelId,
+        raw: json(n.raw),
+        meta: json({ thread: 'contact', session: n.session, unrouted: !route.routed, unseen: true }),
+      })) ?? (await findTransactionByTxnRef(trx, n.txnRef));
+    const state: IvrState = { phase: 'ended', step: 0, ring: route.ring, ringIndex: 0, outcome: 'missed' };
+    const stored: StoredIvr = { state, verified: true };
+    const inserted = await insertIvrSession(trx, {
+      session: n.session,
+      txn_ref: n.txnRef,
+      transaction_id: txn?.id ?? null,
+      from_number: from ?? null,
+      to_number: to ?? null,
+      state: 'ended',
+      route: asJson(route),
+      data: asJson(stored),
+    });
+    if (inserted === null) return undefined; // its answer notification arrived meanwhile
+    const ended =
+      (await updateIvrSession(trx, n.session, inserted.version, { state: 'ended', ended: true })) ?? inserted;
+    await mirrorSession(trx, ended, billingOf(n));
+    return { row: ended, route };
+  });
+  if (row === undefined) return undefined;
+  deps.logger.info({ session: n.session }, 'a call ended whose answer notification never came: a missed call');
+  return row.route.channelId === null
+    ? { state: 'unrouted', reason: 'no route for the number and no DEFAULT_CHANNEL', ...txnOf(row.row) }
+    : { state: 'processed', ...txnOf(row.row) };
+}
+
+function txnOf(row: IvrSessionRow): { transactionId?: number } {
+  return row.transaction_id !== null ? { transactionId: row.transaction_id } : {};
 }
 
 async function planStep(
