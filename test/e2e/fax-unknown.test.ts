@@ -3,26 +3,21 @@
  * `unknown` with Check status, and Check status finds the fax in Hoiio's history by our tag. Hoiio is a scripted
  * fake here (the sandbox cannot reset a connection).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { ACTION } from '../../src/bot/ids.js';
 import { HoiioClient } from '../../src/hoiio/index.js';
 import { ok, startFakeHoiio } from '../support/fake-hoiio.js';
 import { buttonClick } from '../support/slack-actions.js';
-import { buttonValue } from '../support/slack-cards.js';
+import { buttonValue, cardCalls, cardTs, waitForCard } from '../support/slack-cards.js';
 import { startTestApp } from '../support/test-app.js';
-import { openTestDatabase, type TestDatabase, testEngines } from '../support/test-db.js';
+import { testEngines, useTestDatabase } from '../support/test-db.js';
 import { faxSubmission, openFaxModal, pdf } from './fax-helpers.js';
 
 const CHANNEL = 'C0FAXUNKNOWN';
 const USER = 'U0FAXUSER';
 
 describe.each(testEngines())('fax outcome unknown (%s)', (engine) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-  });
-  afterAll(() => database.close());
-  beforeEach(() => database.reset());
+  const database = useTestDatabase(engine);
 
   test('a reset during fax/send → unknown, one send only; Check status finds it by tag → delivered', async () => {
     const fake = await startFakeHoiio();
@@ -38,10 +33,9 @@ describe.each(testEngines())('fax outcome unknown (%s)', (engine) => {
     const file = t.slack.addFile(await pdf(2), { name: 'two.pdf' });
     const view = await openFaxModal(t, '+65 6123 4567', { user: USER, channel: CHANNEL });
     await t.sendSigned(faxSubmission(view, { to: '+65 6123 4567', file }, { user: USER, viewId: 'VUNKNOWN' }));
-    const unknown = await t.slack.waitForCall(
-      'chat.update',
-      (c) => c.args['channel'] === CHANNEL && /: unknown/.test(c.args['text']),
-    );
+    // `unknown` may come in the card's post or in an update of it: a card renders the latest state when its job runs
+    const unknown = await waitForCard(t.slack, CHANNEL, /: unknown/);
+    const cardMessage = cardTs(unknown);
     const check = buttonValue(unknown, ACTION.txnCheckStatus);
     expect(check).toBeDefined();
     await t.whenIdle();
@@ -75,19 +69,21 @@ describe.each(testEngines())('fax outcome unknown (%s)', (engine) => {
         value: check ?? '',
         user: USER,
         channel: CHANNEL,
-        messageTs: unknown.args['ts'],
+        messageTs: cardMessage,
         responseUrl: t.slack.responseUrl(),
         triggerId: '4.4.4',
       }),
     );
     expect(res.status).toBe(200);
+    // the card was posted before the click, so Check status edits that same message
     const delivered = await t.slack.waitForCall(
       'chat.update',
-      (c) => c.args['ts'] === unknown.args['ts'] && /: delivered/.test(c.args['text']),
+      (c) => c.args['ts'] === cardMessage && /: delivered/.test(c.args['text']),
     );
     expect(JSON.stringify(delivered.args['blocks'])).toContain('AA-C-4242');
     expect(JSON.stringify(delivered.args['blocks'])).toContain('SGD 0.030');
     await t.whenIdle();
     expect(fake.requestsTo('fax/send')).toHaveLength(1); // never re-sent
+    expect(cardCalls(t.slack, CHANNEL, /^Fax to /).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
   });
 });

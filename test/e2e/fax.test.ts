@@ -6,9 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import { ACTION, FAX_FIELD, SHORTCUT, VIEW } from '../../src/bot/ids.js';
 import { inspectPdf } from '../../src/bot/media/index.js';
-import { explainFaxError } from '../../src/hoiio/index.js';
+import { explainFaxError, type HoiioClient } from '../../src/hoiio/index.js';
+import { sandboxClientThrough } from '../support/sandbox-client.js';
 import { buttonClick, messageShortcut } from '../support/slack-actions.js';
-import { buttonValue, waitForCard } from '../support/slack-cards.js';
+import { buttonValue, cardCalls, cardTs, postedTs, waitForCard } from '../support/slack-cards.js';
 import type { TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -30,12 +31,23 @@ function submission(view: any, fields: Parameters<typeof faxSubmission>[1], view
 describe.each(testEngines())('outbound fax (%s)', (engine) => {
   const setup = useTestApp(engine);
 
-  async function app(): Promise<TestApp> {
-    return setup.startApp();
+  async function app(options: { hoiio?: HoiioClient } = {}): Promise<TestApp> {
+    return setup.startApp(options);
   }
 
   test('a 3-page PDF is faxed once, with its pages, and the card goes queued → sent → delivered', async () => {
-    const t = await app();
+    // fax/send reaches Hoiio only once the card is posted: a card renders the latest state when its job runs, so
+    // without holding the send a loaded machine could post the card already delivered.
+    let t: TestApp | undefined;
+    const sandbox = sandboxClientThrough(async ({ path, forward }) => {
+      if (path.endsWith('/fax/send')) {
+        if (t === undefined) throw new Error('fax/send before the test app started');
+        await t.slack.waitForCall('chat.postMessage', (c) => c.args['channel'] === CHANNEL);
+      }
+      return forward();
+    });
+    t = await app({ hoiio: sandbox.hoiio });
+    sandbox.attach(t.url);
     const file = t.slack.addFile(await pdf(3), { name: 'contract.pdf' });
     const view = await openModal(t, '+65 6123 4567');
     expect(view.callback_id).toBe(VIEW.faxSend);
@@ -57,7 +69,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
       'chat.update',
       (c) => c.args['channel'] === CHANNEL && /: delivered/.test(c.args['text']),
     );
-    expect(delivered.args['ts']).toBe(queued.response.body && (queued.response.body as any).ts);
+    expect(delivered.args['ts']).toBe(postedTs(queued));
     const blocks = JSON.stringify(delivered.args['blocks']);
     expect(blocks).toContain('contract.pdf');
     expect(blocks).toContain(`<@${USER}>`);
@@ -146,10 +158,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
       await t.slack.waitForCall('views.open', (c) => /scan\.pdf/.test(JSON.stringify(c.args['view'])))
     ).args['view'];
     await t.sendSigned(submission(shortcutView, { to: DEST }));
-    const tooLarge = await t.slack.waitForCall(
-      'chat.update',
-      (c) => /: failed/.test(c.args['text']) && /2 MB/.test(c.args['text']),
-    );
+    const tooLarge = await waitForCard(t.slack, CHANNEL, /: failed.*2 MB/);
     expect(tooLarge.args['text']).toMatch(/larger than the 2 MB Hoiio accepts for a fax/);
     await t.whenIdle();
     expect(await faxes(t)).toEqual([]);
@@ -201,7 +210,7 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
           value: retry ?? '',
           user: USER,
           channel: CHANNEL,
-          messageTs: failed.args['ts'],
+          messageTs: cardTs(failed),
           responseUrl: t.slack.responseUrl(),
           triggerId: '5.5.5',
         }),
@@ -218,11 +227,11 @@ describe.each(testEngines())('outbound fax (%s)', (engine) => {
       .calls('chat.postMessage')
       .filter((c) => c.args['channel'] === CHANNEL && /\(retry\)/.test(JSON.stringify(c.args['blocks'])));
     expect(retryCards).toHaveLength(1);
-    // the old card lost its Retry button
-    const lastOld = t.slack
-      .calls('chat.update')
-      .filter((c) => c.args['ts'] === failed.args['ts'])
+    // the old card lost its Retry button (its last post or update: `failed` may have come in the post)
+    const lastOld = cardCalls(t.slack, CHANNEL, /^Fax to /)
+      .filter((c) => cardTs(c) === cardTs(failed))
       .at(-1);
+    expect(lastOld?.method).toBe('chat.update');
     expect(JSON.stringify(lastOld?.args['blocks'])).not.toContain(ACTION.faxRetry);
   });
 

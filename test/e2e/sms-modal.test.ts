@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { ACTION, SHORTCUT, SMS_BLOCK, SMS_FIELD, VIEW } from '../../src/bot/ids.js';
 import { recordOptOut } from '../../src/db/repositories/opt-outs.js';
+import { cardTs, postedTs } from '../support/slack-cards.js';
 import { interaction, slashCommand } from '../support/slack-requests.js';
 import type { TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
@@ -10,6 +11,7 @@ import {
   buttonClick,
   type OpenedView,
   openedView,
+  smsCardCalls,
   smsValues,
   submitSmsModal,
   typeInSmsModal,
@@ -203,8 +205,11 @@ describe.each(testEngines())('SMS modal (%s)', (engine) => {
     const view = openedView(opened);
     await t.sendSigned(submitSmsModal(view, smsValues({ to: '+65 9123 4567', message: 'In the thread' })));
     const card = await waitForCard(t.slack, 'C0THREAD', 'delivered');
-    expect(card.method).toBe('chat.update');
-    const post = t.slack.calls('chat.postMessage').find((c) => c.args['channel'] === 'C0THREAD');
-    expect(post?.args['thread_ts']).toBe('1700000001.000200');
+    await t.whenIdle();
+    // one card post, in the thread; `delivered` is that message (in the post itself or an update of it)
+    const posts = smsCardCalls(t.slack, 'C0THREAD').filter((c) => c.method === 'chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.args['thread_ts']).toBe('1700000001.000200');
+    expect(cardTs(card)).toBe(postedTs(posts[0]));
   });
 });

@@ -43,6 +43,15 @@ export function postedTs(call: RecordedCall | undefined): string {
   return ts;
 }
 
+/**
+ * The ts of the message a card post or update is about: an update names it (`args.ts`), a post got it from Slack.
+ * A card's first state may arrive in its post or in an update, so tests that follow a card use this, not either one.
+ */
+export function cardTs(call: RecordedCall | undefined): string {
+  const ts = call?.args['ts'];
+  return typeof ts === 'string' && ts !== '' ? ts : postedTs(call);
+}
+
 /** The first respond() to `responseUrl`. */
 export function responseTo(slack: FakeSlack, responseUrl: string): Promise<RecordedCall> {
   return slack.waitForCall('response_url', (c) => c.args['url'] === responseUrl);
