@@ -90,6 +90,15 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
     return ((await t.sandbox.outbox()) as IvrItem[]).filter((i) => i.kind === 'ivr');
   }
 
+  /** POSTs a voice notification to the app's webhook, unsigned, as anyone could (a forgery). */
+  function notifyVoice(t: TestApp, params: Record<string, string>): Promise<Response> {
+    return fetch(t.webhookUrl('voice'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
   function callCards(t: TestApp, channel = LINE) {
     return cardCalls(t.slack, channel, /^Call from/);
   }
@@ -334,17 +343,13 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
   test('a forged answer notification (a session Hoiio does not know) posts nothing', async () => {
     const t = await app();
     await route(t, {});
-    const res = await fetch(t.webhookUrl('voice'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        ivr_block: 'answer',
-        session: 'S999999',
-        txn_ref: 'AA-C-999999',
-        from: CALLER,
-        to: t.sandbox.voiceNumber,
-        call_state: 'ringing',
-      }).toString(),
+    const res = await notifyVoice(t, {
+      ivr_block: 'answer',
+      session: 'S999999',
+      txn_ref: 'AA-C-999999',
+      from: CALLER,
+      to: t.sandbox.voiceNumber,
+      call_state: 'ringing',
     });
     expect(res.status).toBe(200);
     await t.whenIdle();
@@ -376,18 +381,14 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
   test('a forged hang-up notification (a call Hoiio does not know) posts nothing', async () => {
     const t = await app();
     await route(t, {});
-    const res = await fetch(t.webhookUrl('voice'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        ivr_block: 'hangup',
-        session: 'S999998',
-        txn_ref: 'AA-C-999998',
-        from: CALLER,
-        to: t.sandbox.voiceNumber,
-        call_state: 'ended',
-        duration: '0',
-      }).toString(),
+    const res = await notifyVoice(t, {
+      ivr_block: 'hangup',
+      session: 'S999998',
+      txn_ref: 'AA-C-999998',
+      from: CALLER,
+      to: t.sandbox.voiceNumber,
+      call_state: 'ended',
+      duration: '0',
     });
     expect(res.status).toBe(200);
     await t.whenIdle();

@@ -27,7 +27,7 @@ import {
 import type { BotDeps } from '../../deps.js';
 import type { InboundContext, InboundOutcome } from '../../inbound/inbound-registry.js';
 import { decideIvr, type IvrBlockRequest, type IvrRoute, type IvrState } from './ivr-driver.js';
-import { type Billing, mirrorSession } from './ivr-mirror.js';
+import { type Billing, ivrStatus, mirrorSession } from './ivr-mirror.js';
 import { loadIvrRoute } from './ivr-route.js';
 import { sendIvrBlock } from './ivr-send.js';
 import { enqueueIvrSweep } from './ivr-sweep.js';
@@ -125,36 +125,10 @@ async function relayUnseenCall(n: IvrNotification, context: InboundContext): Pro
       return { state: 'unverified', reason: 'Hoiio does not know this call' };
     throw error; // Hoiio unreachable: the job retries
   }
-  const from = n.from !== undefined && isE164(n.from) ? n.from : undefined;
-  const to = n.to !== undefined && isE164(n.to) ? n.to : undefined;
   const row = await deps.db.transaction().execute(async (trx) => {
-    const route = await loadIvrRoute(trx, to, deps.config.defaultChannel, from);
-    const txn =
-      (await insertTransaction(trx, {
-        kind: 'ivr',
-        direction: 'in',
-        status: 'missed',
-        txn_ref: n.txnRef,
-        from_number: from ?? null,
-        to_number: to ?? null,
-        contact_number: from ?? null,
-        our_number: to ?? null,
-        slack_channel_id: route.channelId,
-        raw: json(n.raw),
-        meta: json({ thread: 'contact', session: n.session, unrouted: !route.routed, unseen: true }),
-      })) ?? (await findTransactionByTxnRef(trx, n.txnRef));
+    const route = await callRoute(trx, deps, n);
     const state: IvrState = { phase: 'ended', step: 0, ring: route.ring, ringIndex: 0, outcome: 'missed' };
-    const stored: StoredIvr = { state, verified: true };
-    const inserted = await insertIvrSession(trx, {
-      session: n.session,
-      txn_ref: n.txnRef,
-      transaction_id: txn?.id ?? null,
-      from_number: from ?? null,
-      to_number: to ?? null,
-      state: 'ended',
-      route: asJson(route),
-      data: asJson(stored),
-    });
+    const inserted = await insertCall(trx, n, route, { state, verified: true }, { unseen: true });
     if (inserted === null) return undefined; // its answer notification arrived meanwhile
     const ended =
       (await updateIvrSession(trx, n.session, inserted.version, { state: 'ended', ended: true })) ?? inserted;
@@ -207,38 +181,61 @@ async function planStep(
 }
 
 async function startSession(trx: Kysely<Database>, deps: BotDeps, n: IvrNotification, eventId: number): Promise<Plan> {
-  const from = n.from !== undefined && isE164(n.from) ? n.from : undefined;
-  const to = n.to !== undefined && isE164(n.to) ? n.to : undefined;
-  const route = await loadIvrRoute(trx, to, deps.config.defaultChannel, from);
+  const route = await callRoute(trx, deps, n);
   const decision = decideIvr(undefined, route, n, undefined);
   if (decision.kind === 'ignore' || decision.block === undefined) return { kind: 'ignore', reason: 'not an answer' };
+  const stored: StoredIvr = { state: decision.state, pending: { request: decision.block, eventId, sent: false } };
+  const row = await insertCall(trx, n, route, stored);
+  if (row === null) return { kind: 'ignore', reason: 'answer notification: duplicate' };
+  return { kind: 'send', row, request: decision.block };
+}
+
+/** The route of the number `n` called (or the default channel's). */
+function callRoute(trx: Kysely<Database>, deps: BotDeps, n: IvrNotification): Promise<IvrRoute> {
+  return loadIvrRoute(trx, e164(n.to), deps.config.defaultChannel, e164(n.from));
+}
+
+function e164(number: string | undefined): string | undefined {
+  return number !== undefined && isE164(number) ? number : undefined;
+}
+
+/**
+ * Inserts the call's transaction (status from `stored`) and its session; null when the session exists already
+ * (another notification of the call created it first).
+ */
+async function insertCall(
+  trx: Kysely<Database>,
+  n: IvrNotification,
+  route: IvrRoute,
+  stored: StoredIvr,
+  meta: JsonObject = {},
+): Promise<IvrSessionRow | null> {
+  const from = e164(n.from) ?? null;
+  const to = e164(n.to) ?? null;
   const txn =
     (await insertTransaction(trx, {
       kind: 'ivr',
       direction: 'in',
-      status: 'ringing',
+      status: ivrStatus(stored.state),
       txn_ref: n.txnRef,
-      from_number: from ?? null,
-      to_number: to ?? null,
-      contact_number: from ?? null,
-      our_number: to ?? null,
+      from_number: from,
+      to_number: to,
+      contact_number: from,
+      our_number: to,
       slack_channel_id: route.channelId,
       raw: json(n.raw),
-      meta: json({ thread: 'contact', session: n.session, unrouted: !route.routed }),
+      meta: json({ thread: 'contact', session: n.session, unrouted: !route.routed, ...meta }),
     })) ?? (await findTransactionByTxnRef(trx, n.txnRef));
-  const stored: StoredIvr = { state: decision.state, pending: { request: decision.block, eventId, sent: false } };
-  const row = await insertIvrSession(trx, {
+  return insertIvrSession(trx, {
     session: n.session,
     txn_ref: n.txnRef,
     transaction_id: txn?.id ?? null,
-    from_number: from ?? null,
-    to_number: to ?? null,
-    state: decision.state.phase,
+    from_number: from,
+    to_number: to,
+    state: stored.state.phase,
     route: asJson(route),
     data: asJson(stored),
   });
-  if (row === null) return { kind: 'ignore', reason: 'answer notification: duplicate' };
-  return { kind: 'send', row, request: decision.block };
 }
 
 function saveSession(trx: Kysely<Database>, row: IvrSessionRow, next: StoredIvr): Promise<IvrSessionRow | undefined> {
