@@ -376,6 +376,8 @@ describe.each(testEngines())('inbound calls (%s)', (engine) => {
     expect(call).toMatchObject({ status: 'missed', contact_number: CALLER, our_number: t.sandbox.voiceNumber });
     const states = await t.db.selectFrom('inbound_events').select('state').orderBy('id').execute();
     expect(states.map((e) => e.state)).toEqual(['processed']);
+    const session = await t.db.selectFrom('ivr_sessions').selectAll().executeTakeFirstOrThrow();
+    expect(session.ended_at).not.toBeNull(); // nothing left for the sweep
   });
 
   test('a forged hang-up notification (a call Hoiio does not know) posts nothing', async () => {

@@ -8,6 +8,7 @@ import { ACTION } from '../../src/bot/ids.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { type DeliverOptions, type SocketAck, socketPayload } from '../support/fake-slack-socket.js';
 import { slash } from '../support/slack-actions.js';
+import { cardTs } from '../support/slack-cards.js';
 import { eventCallback } from '../support/slack-requests.js';
 import { TEST_BOT_TOKEN, type TestApp } from '../support/test-app.js';
 import { testEngines } from '../support/test-db.js';
@@ -135,7 +136,7 @@ describe.each(testEngines())('Socket Mode (%s)', (engine) => {
     const parentId = buttonValue(failed, ACTION.txnRetry) ?? '';
     expect(parentId).toMatch(/^\d+$/);
     await t.whenIdle();
-    const messageTs = String(failed.args['ts'] ?? (failed.response.body as { ts: string }).ts);
+    const messageTs = cardTs(failed);
     const click = socketPayload(
       buttonClick({
         actionId: ACTION.txnRetry,

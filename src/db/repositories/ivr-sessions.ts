@@ -12,15 +12,18 @@ export interface NewIvrSession {
   state?: string;
   route?: JsonObject | null;
   data?: JsonObject;
+  /** Stamps `ended_at` (a session known only from its end). */
+  ended?: boolean;
 }
 
 /** Starts a session. Returns `null` when it already exists (a duplicate `answer` notification). */
 export async function insertIvrSession(db: Kysely<Database>, session: NewIvrSession): Promise<IvrSessionRow | null> {
-  const { route, data, ...rest } = session;
+  const { route, data, ended, ...rest } = session;
   const row = await db
     .insertInto('ivr_sessions')
     .values({
       ...rest,
+      ...(ended ? { ended_at: sql<Date>`now()` } : {}),
       ...(route === undefined ? {} : { route: route === null ? null : json(route) }),
       ...(data === undefined ? {} : { data: json(data) }),
     })

@@ -98,13 +98,7 @@ export async function relayIvr(n: IvrNotification, context: InboundContext): Pro
     const row = plan.kind === 'send' ? await sendAndSettle(deps, plan.row, plan.request, context) : plan.row;
     const { stored, route } = readStoredIvr(row);
     if (stored.rejected) return { state: 'unverified', reason: 'Hoiio does not know this call session' };
-    const outcome: InboundOutcome = {
-      state: route.channelId === null ? 'unrouted' : 'processed',
-      ...(row.transaction_id !== null ? { transactionId: row.transaction_id } : {}),
-    };
-    return route.channelId === null
-      ? { ...outcome, reason: 'no route for the number and no DEFAULT_CHANNEL' }
-      : outcome;
+    return callOutcome(row, route);
   }
   throw Object.assign(new Error(`IVR session ${n.session} kept changing`), { code: 'ivr_session_conflict' });
 }
@@ -130,20 +124,21 @@ async function relayUnseenCall(n: IvrNotification, context: InboundContext): Pro
     const state: IvrState = { phase: 'ended', step: 0, ring: route.ring, ringIndex: 0, outcome: 'missed' };
     const inserted = await insertCall(trx, n, route, { state, verified: true }, { unseen: true });
     if (inserted === null) return undefined; // its answer notification arrived meanwhile
-    const ended =
-      (await updateIvrSession(trx, n.session, inserted.version, { state: 'ended', ended: true })) ?? inserted;
-    await mirrorSession(trx, ended, billingOf(n));
-    return { row: ended, route };
+    await mirrorSession(trx, inserted, billingOf(n));
+    return { row: inserted, route };
   });
   if (row === undefined) return undefined;
   deps.logger.info({ session: n.session }, 'a call ended whose answer notification never came: a missed call');
-  return row.route.channelId === null
-    ? { state: 'unrouted', reason: 'no route for the number and no DEFAULT_CHANNEL', ...txnOf(row.row) }
-    : { state: 'processed', ...txnOf(row.row) };
+  return callOutcome(row.row, row.route);
 }
 
-function txnOf(row: IvrSessionRow): { transactionId?: number } {
-  return row.transaction_id !== null ? { transactionId: row.transaction_id } : {};
+/** What the relay reports for a call it handled: where its card went, and its transaction. */
+function callOutcome(row: IvrSessionRow, route: IvrRoute): InboundOutcome {
+  const outcome: InboundOutcome = {
+    state: route.channelId === null ? 'unrouted' : 'processed',
+    ...(row.transaction_id !== null ? { transactionId: row.transaction_id } : {}),
+  };
+  return route.channelId === null ? { ...outcome, reason: 'no route for the number and no DEFAULT_CHANNEL' } : outcome;
 }
 
 async function planStep(
@@ -235,6 +230,7 @@ async function insertCall(
     state: stored.state.phase,
     route: asJson(route),
     data: asJson(stored),
+    ended: stored.state.phase === 'ended',
   });
 }
 
